@@ -1,0 +1,48 @@
+"""The ``roughcut`` command: a thin door that parses, calls one public function and prints.
+
+Every module in this package (not starting with ``_``) contributes its click commands through a
+``COMMANDS`` list, so each pipeline stage keeps its commands beside the others without editing this
+file. Heavy libraries are imported inside the commands, so ``roughcut --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import click
+
+from roughcut import __version__, progress
+from roughcut.errors import RoughcutError
+
+
+class _Group(click.Group):
+    """Turns roughcut's own errors into one red line and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except RoughcutError as exc:
+            progress.console.print(f"[red]error:[/red] {exc}", highlight=False)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="roughcut")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def main(quiet: bool) -> None:
+    """roughcut: an AI assistant editor for dialogue scenes."""
+    progress.enable(not quiet)
+
+
+def _register() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        if module.name.startswith("_"):
+            continue
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        for command in getattr(loaded, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_register()

@@ -1,0 +1,3 @@
+from roughcut._cli import main
+
+main()

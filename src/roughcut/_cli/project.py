@@ -1,0 +1,75 @@
+"""``roughcut init`` and ``roughcut ingest``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from roughcut._cli._format import format_duration, format_rate
+
+console = Console()
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(directory: Path) -> None:
+    """Write a commented roughcut.toml into DIRECTORY (never over an existing one)."""
+    from roughcut.project import write_config
+
+    path = write_config(directory)
+    console.print(f"wrote {path}")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def ingest(directory: Path) -> None:
+    """Probe every take and sound file in a project folder and list them."""
+    from roughcut.project import Project
+    from roughcut.project import ingest as ingest_project
+
+    project = Project.open(directory)
+    report = ingest_project(project)
+    print_ingest(project, report)
+    if not report.takes:
+        raise click.exceptions.Exit(1)
+
+
+def print_ingest(project, report) -> None:
+    """Print the takes table, the sound files and one line per file that failed."""
+    table = Table(title=f"{len(report.takes)} takes in {project.root}")
+    for column in ("take", "duration", "fps", "resolution", "audio", "timecode"):
+        table.add_column(column)
+    for info in report.takes:
+        video = info.video
+        audio = ", ".join(f"{a.channels} ch {a.sample_rate / 1000:g} kHz" for a in info.audio) or "none"
+        fps = format_rate(video.frame_rate) if video else "-"
+        if video and video.variable_frame_rate:
+            fps += " (VFR)"
+        size = f"{video.width}x{video.height}" if video else "-"
+        if video and video.rotation:
+            size += f" rot {video.rotation}"
+        table.add_row(
+            project.take_name(info.path),
+            format_duration(info.duration),
+            fps,
+            size,
+            audio,
+            info.timecode or "-",
+        )
+    console.print(table)
+    if report.audio:
+        console.print(
+            f"{len(report.audio)} sound files: " + ", ".join(project.take_name(a.path) for a in report.audio)
+        )
+    if project.script:
+        console.print(f"script: {project.take_name(project.script)}")
+    else:
+        console.print("[yellow]warning:[/yellow] no screenplay (.fountain, .fdx, .txt) found")
+    for error in report.errors:
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+
+
+COMMANDS = [init, ingest]

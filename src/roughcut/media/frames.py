@@ -1,0 +1,124 @@
+"""Streaming RGB frames at an analysis size and rate, with exact times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import opentimelineio as otio
+
+from roughcut.errors import MediaError
+from roughcut.media.rates import snap_frame_rate
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame.
+
+    ``index`` is the frame number in the take at its native rate (0 = first frame), ``time`` the
+    exact ``RationalTime(index, rate)``, ``image`` an ``(height, width, 3)`` uint8 RGB array.
+    """
+
+    index: int
+    time: otio.opentime.RationalTime
+    image: np.ndarray
+
+
+def analysis_size(
+    width: int,
+    height: int,
+    *,
+    target_width: int | None,
+    sample_aspect_ratio: Fraction = Fraction(1),
+) -> tuple[int, int]:
+    """Size in pixels (even numbers) to scale a ``width``×``height`` picture to ``target_width``.
+
+    The height follows the display aspect ratio (square pixels out). ``None`` keeps the stored
+    width and corrects only the sample aspect ratio.
+    """
+    display_width = width * sample_aspect_ratio
+    out_width = int(target_width) if target_width else round(display_width)
+    out_height = round(Fraction(height) * out_width / display_width)
+    return max(2, out_width - out_width % 2), max(2, out_height - out_height % 2)
+
+
+def _selected(index: int, native: Fraction, wanted: Fraction | None) -> bool:
+    """Keep the first native frame of each analysis interval of ``1/wanted`` seconds."""
+    if wanted is None or wanted >= native:
+        return True
+    return (index * wanted) // native != ((index - 1) * wanted) // native or index == 0
+
+
+def read_frames(
+    path: str | Path,
+    *,
+    width: int | None = None,
+    fps: Fraction | float | None = None,
+    start_frame: int = 0,
+    end_frame: int | None = None,
+    upright: bool = True,
+    threads: int = 0,
+) -> Iterator[Frame]:
+    """Yield frames of ``path`` scaled to ``width`` pixels and thinned to about ``fps`` per second.
+
+    Scaling and conversion to RGB happen in one swscale call, at the analysis size, and only for the
+    frames kept. Memory stays flat: one frame at a time. ``start_frame`` and ``end_frame`` (exclusive)
+    are native frame numbers; decoding seeks to the keyframe before ``start_frame``. ``upright``
+    applies the stream's display rotation. ``threads=0`` lets FFmpeg pick a thread count.
+    Raises :class:`~roughcut.errors.MediaError` when the file cannot be decoded.
+    """
+    path = Path(path)
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise MediaError(path, f"not a readable media file ({exc})") from exc
+    with container:
+        if not container.streams.video:
+            raise MediaError(path, "holds no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        if threads:
+            stream.codec_context.thread_count = threads
+        rate = snap_frame_rate(stream.average_rate or stream.guessed_rate or stream.base_rate)
+        if rate is None:
+            raise MediaError(path, "video stream has no frame rate")
+        wanted = snap_frame_rate(fps) if fps else None
+        time_base = stream.time_base
+        origin = Fraction(stream.start_time or 0) * time_base
+        sar = Fraction(stream.sample_aspect_ratio or 1)
+        out_w, out_h = analysis_size(
+            stream.codec_context.width,
+            stream.codec_context.height,
+            target_width=width,
+            sample_aspect_ratio=sar,
+        )
+        if start_frame > 0:
+            target_pts = int((origin + Fraction(start_frame) / rate) / time_base)
+            container.seek(target_pts, stream=stream, backward=True, any_frame=False)
+        last_index = -1
+        try:
+            for frame in container.decode(stream):
+                if frame.pts is None:
+                    index = last_index + 1
+                else:
+                    exact = (Fraction(frame.pts) * time_base - origin) * rate
+                    index = int(exact + Fraction(1, 2))
+                last_index = index
+                if index < start_frame:
+                    continue
+                if end_frame is not None and index >= end_frame:
+                    break
+                if not _selected(index, rate, wanted):
+                    continue
+                rotation = round(frame.rotation or 0) % 360 if upright else 0
+                w, h = (out_h, out_w) if rotation % 180 else (out_w, out_h)
+                image = frame.to_ndarray(width=w, height=h, format="rgb24")
+                if rotation:
+                    image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))
+                yield Frame(index=index, time=otio.opentime.RationalTime(index, float(rate)), image=image)
+        except av.error.FFmpegError as exc:
+            raise MediaError(path, f"decoding failed after frame {last_index} ({exc})") from exc

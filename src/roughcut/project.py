@@ -1,0 +1,181 @@
+"""A project folder: a screenplay, takes (video in any subfolder), external sound, ``roughcut.toml``.
+
+This is the one module that knows the folder layout. Everything roughcut makes goes into the output
+folder (``roughcut_out`` by default); nothing the user made is ever written over.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from roughcut.errors import ConfigError, MediaError, RoughcutError
+from roughcut.media.probe import MediaInfo, probe
+from roughcut.progress import track
+
+CONFIG_NAME = "roughcut.toml"
+DEFAULT_OUTPUT = "roughcut_out"
+SCRIPT_SUFFIXES = (".fountain", ".spmd", ".fdx", ".txt")
+VIDEO_SUFFIXES = frozenset(
+    {
+        ".mov",
+        ".mp4",
+        ".m4v",
+        ".mxf",
+        ".mkv",
+        ".avi",
+        ".mpg",
+        ".mpeg",
+        ".mts",
+        ".m2ts",
+        ".webm",
+        ".dv",
+    }
+)
+AUDIO_SUFFIXES = frozenset(
+    {".wav", ".bwf", ".flac", ".aif", ".aiff", ".mp3", ".m4a", ".aac", ".ogg", ".opus"}
+)
+
+CONFIG_TEMPLATE = """\
+# roughcut.toml: settings for this project. Every key is optional; delete what you do not need.
+
+# The screenplay, relative to this folder. By default the first .fountain, .fdx or .txt found.
+# script = "scene.fountain"
+
+# Where roughcut writes everything it makes (timelines, subtitles, reports, previews).
+# It never writes anywhere else in the project, and never over a file it did not make.
+# output = "roughcut_out"
+
+[analysis]
+# Frames per second the vision stage looks at, and the width in pixels frames are scaled to.
+# fps = 8
+# width = 640
+
+[edit]
+# A named style of idioms and weights, and the pace of the cut (tight, normal, relaxed).
+# style = "default"
+# pace = "normal"
+
+# [edit.idioms]
+# Weights of single idioms on top of the style, e.g.
+# speaker_visible = 2.0
+# avoid_jump_cuts = 1.0
+
+# [characters]
+# Who is who, when the automatic mapping of faces to characters is wrong, e.g.
+# "take1_wide.mp4:person1" = "GRACE"
+"""
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read a ``roughcut.toml``; a syntax error becomes a :class:`ConfigError` naming file and line."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text") from exc
+
+
+def write_config(root: str | Path) -> Path:
+    """Write the commented ``roughcut.toml`` template into ``root``; never over an existing file."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / CONFIG_NAME
+    if path.exists():
+        raise RoughcutError(f"{path}: already exists; not overwritten")
+    path.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class Project:
+    """What a project folder holds. Build one with :meth:`Project.open`."""
+
+    root: Path
+    script: Path | None
+    takes: tuple[Path, ...]
+    audio: tuple[Path, ...]
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def output_dir(self) -> Path:
+        """Where everything roughcut makes goes (created on first use)."""
+        return self.root / self.config.get("output", DEFAULT_OUTPUT)
+
+    def take_name(self, take: Path) -> str:
+        """A take's name as users see it: its path relative to the project folder."""
+        return take.relative_to(self.root).as_posix()
+
+    @classmethod
+    def open(cls, root: str | Path) -> Project:
+        """Find the script, takes, external audio and config under ``root``.
+
+        Media are found in every subfolder except the output folder and hidden folders; a
+        ``roughcut.toml`` ``script`` key overrides the choice of screenplay.
+        """
+        root = Path(root).resolve()
+        if not root.is_dir():
+            raise RoughcutError(f"{root}: not a folder")
+        config_path = root / CONFIG_NAME
+        config = load_config(config_path) if config_path.exists() else {}
+        output = root / config.get("output", DEFAULT_OUTPUT)
+        files = sorted(_walk(root, skip=output))
+        takes = tuple(p for p in files if p.suffix.lower() in VIDEO_SUFFIXES)
+        audio = tuple(p for p in files if p.suffix.lower() in AUDIO_SUFFIXES)
+        script = _choose_script(root, files, config)
+        return cls(root=root, script=script, takes=takes, audio=audio, config=config)
+
+
+def _walk(root: Path, *, skip: Path) -> list[Path]:
+    """Every file below ``root`` (following linked folders), except hidden ones and ``skip``."""
+    found = []
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and here / d != skip]
+        found.extend(here / n for n in names if not n.startswith("."))
+    return found
+
+
+def _choose_script(root: Path, files: list[Path], config: dict[str, Any]) -> Path | None:
+    if "script" in config:
+        script = root / config["script"]
+        if not script.is_file():
+            raise ConfigError(f"{root / CONFIG_NAME}: script {config['script']!r} not found")
+        return script
+    for suffix in SCRIPT_SUFFIXES:
+        for path in files:
+            if path.suffix.lower() == suffix and path.parent == root:
+                return path
+    for suffix in SCRIPT_SUFFIXES[:3]:
+        for path in files:
+            if path.suffix.lower() == suffix:
+                return path
+    return None
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Probed takes and external audio, and one :class:`MediaError` per file that failed."""
+
+    takes: tuple[MediaInfo, ...]
+    audio: tuple[MediaInfo, ...]
+    errors: tuple[MediaError, ...]
+
+
+def ingest(project: Project) -> IngestReport:
+    """Probe every take and external audio file; a bad file becomes an error entry, the rest goes on."""
+    takes: list[MediaInfo] = []
+    audio: list[MediaInfo] = []
+    errors: list[MediaError] = []
+    media = [(p, takes) for p in project.takes] + [(p, audio) for p in project.audio]
+    for path, into in track(media, "Probing media"):
+        try:
+            into.append(probe(path))
+        except MediaError as exc:
+            errors.append(exc)
+    return IngestReport(tuple(takes), tuple(audio), tuple(errors))

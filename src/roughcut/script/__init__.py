@@ -1,0 +1,1 @@
+"""Screenplays: readers (Fountain, Final Draft, plain text), the scene and line model, breakdown."""

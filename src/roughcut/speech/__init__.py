@@ -1,0 +1,1 @@
+"""Speech: voice activity, script-to-take alignment, transcription, subtitles, synthesis."""

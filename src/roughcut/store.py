@@ -1,0 +1,133 @@
+"""The analysis store: a SQLite cache of stage results, safe with several processes at once.
+
+Results are keyed by ``(fingerprint, stage, version, params_hash)``: the media's content fingerprint
+(so a renamed take still hits), the stage's name and version (bump it when its output changes) and a
+hash of the parameters that shaped the result. Values are pickled Python objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    fingerprint TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    params_hash TEXT NOT NULL,
+    created REAL NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (fingerprint, stage, version, params_hash)
+)
+"""
+
+
+def default_store_path() -> Path:
+    """``$ROUGHCUT_CACHE`` if set, else ``$XDG_CACHE_HOME/roughcut/store.sqlite`` (``~/.cache``)."""
+    if os.environ.get("ROUGHCUT_CACHE"):
+        return Path(os.environ["ROUGHCUT_CACHE"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "roughcut" / "store.sqlite"
+
+
+def params_hash(params: Any) -> str:
+    """Stable hash of JSON-able parameters (dict order does not matter)."""
+    text = json.dumps(params, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What :meth:`Store.info` reports: entries per stage and the file's size in bytes."""
+
+    path: Path
+    entries: dict[str, int]
+    size_bytes: int
+
+
+class Store:
+    """A SQLite file in WAL mode; one connection per process, opened lazily.
+
+    Writers in several processes are serialised by SQLite's lock with a generous busy timeout.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, timeout: float = 60.0) -> None:
+        self.path = Path(path) if path else default_store_path()
+        self.timeout = timeout
+        self._connection: sqlite3.Connection | None = None
+        self._pid = -1
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(_SCHEMA)
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    def get(self, fingerprint: str, stage: str, version: int, params: Any = None) -> Any | None:
+        """The stored value, or ``None`` on a miss."""
+        row = (
+            self._connect()
+            .execute(
+                "SELECT value FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=?",
+                (fingerprint, stage, version, params_hash(params)),
+            )
+            .fetchone()
+        )
+        return pickle.loads(row[0]) if row else None
+
+    def put(self, fingerprint: str, stage: str, version: int, params: Any, value: Any) -> None:
+        """Store ``value`` (anything picklable), replacing an older value under the same key."""
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._connect().execute(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+            (fingerprint, stage, version, params_hash(params), time.time(), blob),
+        )
+
+    def cached(self, fingerprint: str, stage: str, version: int, params: Any, compute: Callable[[], T]) -> T:
+        """Return the stored value, or run ``compute()``, store and return its result."""
+        value = self.get(fingerprint, stage, version, params)
+        if value is None:
+            value = compute()
+            self.put(fingerprint, stage, version, params, value)
+        return value
+
+    def info(self) -> StoreInfo:
+        """Entries per stage and the store's size on disk in bytes (main file and WAL)."""
+        if not self.path.exists():
+            return StoreInfo(self.path, {}, 0)
+        rows = self._connect().execute("SELECT stage, COUNT(*) FROM results GROUP BY stage").fetchall()
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+        return StoreInfo(self.path, dict(rows), size)
+
+    def clear(self, stage: str | None = None) -> int:
+        """Delete every entry (or those of ``stage``); returns how many were deleted."""
+        if not self.path.exists():
+            return 0
+        connection = self._connect()
+        if stage:
+            cursor = connection.execute("DELETE FROM results WHERE stage=?", (stage,))
+        else:
+            cursor = connection.execute("DELETE FROM results")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("VACUUM")
+        return cursor.rowcount
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None

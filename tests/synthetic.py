@@ -1,0 +1,78 @@
+"""Tiny generated media for tests of mechanics (real recordings come from ../shared/media)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+
+def write_video(
+    path: Path,
+    *,
+    frames: int = 48,
+    rate: Fraction = Fraction(24000, 1001),
+    size: tuple[int, int] = (320, 240),
+    pts: Sequence[int] | None = None,
+    time_base: Fraction | None = None,
+    rotation: int = 0,
+    audio_seconds: float | None = None,
+    codec: str = "libx264",
+) -> Path:
+    """Write a test video whose frame ``i`` shows its number as grey level ``(i * 5) % 256`` and a
+    white marker square in its top-left corner. ``pts`` (in ``time_base`` units) makes it VFR."""
+    width, height = size
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=rate)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        if codec == "libx264":
+            stream.options = {"preset": "ultrafast", "crf": "18"}
+        if time_base is not None:
+            stream.codec_context.time_base = time_base
+            stream.time_base = time_base
+        if rotation:
+            stream.set_display_rotation(rotation)
+        audio = None
+        if audio_seconds:
+            audio = out.add_stream("aac", rate=48000)
+            audio.layout = "mono"
+        for i in range(frames):
+            image = np.full((height, width, 3), (i * 5) % 256, np.uint8)
+            image[4:36, 4:36] = 255
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts = pts[i] if pts is not None else i
+            if time_base is not None:
+                frame.time_base = time_base
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+        if audio is not None:
+            write_audio_frames(out, audio, tone(audio_seconds, 48000))
+    return path
+
+
+def tone(seconds: float, rate: int, *, frequency: float = 440.0, level: float = 0.25) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (level * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
+
+
+def write_audio_frames(out: av.container.OutputContainer, stream, samples: np.ndarray) -> None:
+    block = 1024
+    for k in range(0, len(samples), block):
+        chunk = np.ascontiguousarray(samples[None, k : k + block])
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
+        frame.sample_rate = stream.rate
+        frame.pts = k
+        out.mux(stream.encode(frame))
+    out.mux(stream.encode())
+
+
+def write_audio(path: Path, samples: np.ndarray, *, rate: int = 48000, codec: str = "aac") -> Path:
+    """Encode mono float32 ``samples`` at ``rate`` Hz with ``codec`` (container from the suffix)."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        write_audio_frames(out, stream, samples)
+    return path
