@@ -1,0 +1,1 @@
+"""Text analysis: language, sentiment, emotion, keywords (libraries that ship their data)."""
