@@ -10,6 +10,7 @@ and word times in seconds and samples), each take's shot size, framing and peopl
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,7 +25,7 @@ from roughcut.errors import RoughcutError
 from roughcut.progress import new_progress
 
 #: Bump when the scene changes: an existing demo folder with another version is rebuilt.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 MARKER = ".roughcut-demo"
 FRAME_RATE = Fraction(24000, 1001)
 WIDTH, HEIGHT = 1280, 720
@@ -328,10 +329,35 @@ def _speak(character: str, text: str, rate: int) -> _LineAudio:
     voiced = np.flatnonzero(level > level.max() - 40)
     start, end = voiced[0] * window, (voiced[-1] + 1) * window
     ratio = Fraction(SAMPLE_RATE, speech.sample_rate)
-    words = tuple(
-        (w.text, max(0, int(w.start_sample * ratio) - start)) for w in speech.words if w.text.strip()
-    )
-    return _LineAudio(character, samples[start:end] * 0.7, words)
+    event_at = {w.char_start: max(0, int(w.start_sample * ratio) - start) for w in speech.words}
+    return _LineAudio(character, samples[start:end] * 0.7, _word_starts(text, event_at, end - start))
+
+
+def _word_starts(text: str, event_at: dict[int, int], length: int) -> tuple[tuple[str, int], ...]:
+    """Start sample of every word of ``text``. espeak-ng reports most words; a word it ran into its
+    neighbour ("does not") shares that neighbour's span, split in proportion to the letters."""
+    spans = [(m.start(), m.group().strip(".,!?;:\"'")) for m in re.finditer(r"\S+", text)]
+    starts: list[int | None] = [event_at.get(position) for position, _ in spans]
+    if starts[0] is None:
+        starts[0] = 0
+    i = 0
+    while i < len(spans):
+        if starts[i] is not None:
+            i += 1
+            continue
+        first = i - 1
+        last = i
+        while last < len(spans) and starts[last] is None:
+            last += 1
+        end = starts[last] if last < len(spans) else length
+        group = spans[first:last]
+        letters = sum(len(word) for _, word in group)
+        position = float(starts[first])
+        for k, (_, word) in enumerate(group[:-1]):
+            position += (end - starts[first]) * len(word) / letters
+            starts[first + k + 1] = int(position)
+        i = last
+    return tuple((word, int(start)) for (_, word), start in zip(spans, starts, strict=True))
 
 
 def _room_tone(n: int, seed: int) -> np.ndarray:

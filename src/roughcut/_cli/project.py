@@ -40,7 +40,9 @@ def ingest(directory: Path) -> None:
 def print_ingest(project, report) -> None:
     """Print the takes table, the sound files and one line per file that failed."""
     table = Table(title=f"{len(report.takes)} takes in {project.root}")
-    for column in ("take", "duration", "fps", "resolution", "audio", "timecode"):
+    names = [project.take_name(info.path) for info in report.takes]
+    table.add_column("take", no_wrap=True, min_width=max(map(len, names), default=4))
+    for column in ("duration", "fps", "resolution", "audio", "timecode"):
         table.add_column(column)
     for info in report.takes:
         video = info.video
@@ -52,7 +54,7 @@ def print_ingest(project, report) -> None:
         if video and video.rotation:
             size += f" rot {video.rotation}"
         table.add_row(
-            project.take_name(info.path),
+            names[report.takes.index(info)],
             format_duration(info.duration),
             fps,
             size,

@@ -25,7 +25,10 @@ ANALYSIS_RATE = 16_000
 
 @dataclass(frozen=True)
 class Audio:
-    """Decoded audio: ``samples`` float32 in [-1, 1], ``(n,)`` mono or ``(channels, n)``."""
+    """Decoded audio: ``samples`` float32 at full scale 1.0, ``(n,)`` mono or ``(channels, n)``.
+
+    Mono is the mean of the channels, so dual-mono sound keeps its level.
+    """
 
     samples: np.ndarray
     sample_rate: int
@@ -65,7 +68,9 @@ def read_audio(
         audio_stream = container.streams.audio[stream]
         native_rate = audio_stream.codec_context.sample_rate
         rate = sample_rate or native_rate
-        layout = "mono" if mono else audio_stream.codec_context.layout.name
+        # Channels are resampled as they are and averaged afterwards: FFmpeg's own stereo-to-mono
+        # matrix adds channels at -3 dB each, which lifts dual-mono camera sound by 3 dB.
+        layout = audio_stream.codec_context.layout.name
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
         chunks: list[np.ndarray] = []
         first_pts: Fraction | None = None
@@ -78,14 +83,14 @@ def read_audio(
         except av.error.FFmpegError as exc:
             decoded = sum(c.shape[-1] for c in chunks) / rate
             raise MediaError(path, f"audio decoding failed after {decoded:.2f} s ({exc})") from exc
-        channels = 1 if mono else audio_stream.codec_context.channels
+        channels = audio_stream.codec_context.channels
         samples = (
             np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
             if chunks
             else np.zeros((channels, 0), np.float32)
         )
         if mono:
-            samples = samples[0]
+            samples = samples.mean(axis=0, dtype=np.float32)
         return Audio(
             samples=np.ascontiguousarray(samples),
             sample_rate=rate,

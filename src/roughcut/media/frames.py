@@ -90,12 +90,10 @@ def read_frames(
         time_base = stream.time_base
         origin = Fraction(stream.start_time or 0) * time_base
         sar = Fraction(stream.sample_aspect_ratio or 1)
-        out_w, out_h = analysis_size(
-            stream.codec_context.width,
-            stream.codec_context.height,
-            target_width=width,
-            sample_aspect_ratio=sar,
-        )
+        stored_w, stored_h = stream.codec_context.width, stream.codec_context.height
+        upright_size = analysis_size(stored_w, stored_h, target_width=width, sample_aspect_ratio=sar)
+        # Turned a quarter: ``width`` is the upright picture's, which is the stored picture's height.
+        turned_size = analysis_size(stored_h, round(stored_w * sar), target_width=width)
         if start_frame > 0:
             target_pts = int((origin + Fraction(start_frame) / rate) / time_base)
             container.seek(target_pts, stream=stream, backward=True, any_frame=False)
@@ -115,7 +113,8 @@ def read_frames(
                 if not _selected(index, rate, wanted):
                     continue
                 rotation = round(frame.rotation or 0) % 360 if upright else 0
-                w, h = (out_h, out_w) if rotation % 180 else (out_w, out_h)
+                # Scale in stored orientation to the size that is right once turned upright.
+                w, h = upright_size if rotation % 180 == 0 else turned_size[::-1]
                 image = frame.to_ndarray(width=w, height=h, format="rgb24")
                 if rotation:
                     image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))

@@ -199,6 +199,10 @@ def _probe_video(
     except av.error.FFmpegError as exc:
         raise MediaError(path, f"video does not decode ({exc})") from exc
     sar = stream.sample_aspect_ratio or Fraction(1)
+    frame_count = stream.frames or int(duration * rate + Fraction(1, 2))
+    if stream.frames and not variable:
+        # Containers round the stream's duration (edit lists, B-frame delay); the frames are exact.
+        duration = Fraction(stream.frames) / rate
     return VideoStreamInfo(
         index=stream.index,
         codec=stream.codec_context.name,
@@ -208,7 +212,7 @@ def _probe_video(
         time_base=stream.time_base,
         start_time=_seconds(stream.start_time, stream.time_base),
         duration=duration,
-        frame_count=stream.frames or int(duration * rate + Fraction(1, 2)),
+        frame_count=frame_count,
         variable_frame_rate=variable,
         rotation=rotation,
         sample_aspect_ratio=Fraction(sar),

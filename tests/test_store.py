@@ -1,0 +1,72 @@
+"""The analysis store: hits, misses, keys, and several processes writing at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import numpy as np
+
+from roughcut.store import Store, default_store_path
+
+
+def test_hit_and_miss(tmp_path: Path) -> None:
+    store = Store(tmp_path / "cache.sqlite")
+    calls = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"faces": np.arange(5)}
+
+    first = store.cached("abc", "vision", 1, {"fps": 8}, compute)
+    second = store.cached("abc", "vision", 1, {"fps": 8}, compute)
+    assert len(calls) == 1
+    assert np.array_equal(first["faces"], second["faces"])
+    # Another parameter, stage version or fingerprint is a miss.
+    assert store.get("abc", "vision", 1, {"fps": 4}) is None
+    assert store.get("abc", "vision", 2, {"fps": 8}) is None
+    assert store.get("abd", "vision", 1, {"fps": 8}) is None
+    # Parameter order does not matter.
+    store.put("abc", "speech", 1, {"a": 1, "b": 2}, "value")
+    assert store.get("abc", "speech", 1, {"b": 2, "a": 1}) == "value"
+
+
+def test_info_and_clear(tmp_path: Path) -> None:
+    store = Store(tmp_path / "cache.sqlite")
+    for i in range(3):
+        store.put(f"f{i}", "vision", 1, None, i)
+    store.put("f0", "speech", 1, None, "x")
+    info = store.info()
+    assert info.entries == {"vision": 3, "speech": 1}
+    assert info.size_bytes > 0
+    assert store.clear("speech") == 1
+    assert store.info().entries == {"vision": 3}
+    assert store.clear() == 3
+    assert store.info().entries == {}
+
+
+def test_default_path_follows_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ROUGHCUT_CACHE", str(tmp_path / "x.sqlite"))
+    assert default_store_path() == tmp_path / "x.sqlite"
+
+
+def _writer(path: str, worker: int, count: int) -> None:
+    store = Store(path)
+    for i in range(count):
+        store.put(f"take{worker}-{i}", "vision", 1, {"i": i}, {"worker": worker, "payload": "x" * 2000})
+        store.get(f"take{worker}-{i}", "vision", 1, {"i": i})
+
+
+def test_two_processes_writing_at_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.sqlite")
+    Store(path).info()  # create the file first, as a running job would have
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(path, w, 150)) for w in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    store = Store(path)
+    assert store.info().entries == {"vision": 300}
+    assert store.get("take1-149", "vision", 1, {"i": 149})["worker"] == 1
