@@ -1,0 +1,174 @@
+"""Per-line text analysis of a script's dialogue and the emotional arc of each scene.
+
+Each line gets VADER sentiment and intensity, an emotion category (:mod:`roughcut.text.emotion`),
+its language (lingua) and keywords (YAKE). The arc of a scene is its lines' valence in order, smoothed
+over three lines, with its peaks and valleys: these feed the "intensify emotion" and "peaks and
+valleys" idioms of the editor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roughcut.progress import track
+from roughcut.script.model import Script
+from roughcut.text.emotion import emotion
+from roughcut.text.keywords import keywords
+from roughcut.text.language import COMMON_LANGUAGES, detect_language
+from roughcut.text.sentiment import sentiment
+
+#: Intensity from which a line counts as emotionally intense (Leake et al. 2017 use 0.65).
+INTENSE = 0.65
+
+
+@dataclass(frozen=True)
+class LineTextAnalysis:
+    """What the text of one dialogue line says.
+
+    ``compound`` is VADER's compound score in [-1, 1]; ``positive``/``neutral``/``negative`` its
+    shares in [0, 1]; ``intensity`` = ``abs(compound)`` in [0, 1]; ``emotion`` one of
+    :data:`roughcut.text.emotion.EMOTIONS`; ``language`` an ISO 639-1 code (``""`` unknown) with
+    ``language_confidence`` lingua's confidence for this line, 0.0 when the line is too short and
+    the language is the script's; ``keywords`` the line's key phrases, most relevant first.
+    """
+
+    line_id: str
+    compound: float
+    positive: float
+    neutral: float
+    negative: float
+    intensity: float
+    emotion: str
+    emotion_cues: tuple[str, ...]
+    language: str
+    language_confidence: float
+    keywords: tuple[str, ...]
+
+    @property
+    def intense(self) -> bool:
+        """Whether ``intensity`` reaches :data:`INTENSE`."""
+        return self.intensity >= INTENSE
+
+
+def script_language(script: Script, *, languages: tuple[str, ...] = COMMON_LANGUAGES) -> str:
+    """The language of all the script's dialogue together (ISO 639-1), ``""`` when unknown."""
+    text = " ".join(line.text for line in script.lines)[:4000]
+    guess = detect_language(text, languages=languages)
+    return guess.code if guess else ""
+
+
+def analyze_lines(
+    script: Script, *, languages: tuple[str, ...] = COMMON_LANGUAGES, top_keywords: int = 5
+) -> dict[str, LineTextAnalysis]:
+    """Analyse every dialogue line of ``script``; keyed by line id, in script order."""
+    fallback = script_language(script, languages=languages)
+    result: dict[str, LineTextAnalysis] = {}
+    for line in track(script.lines, "Analysing dialogue"):
+        scores = sentiment(line.text)
+        guess = detect_language(line.text, languages=languages)
+        language = guess.code if guess else fallback
+        feeling = emotion(line.text, compound=scores.compound)
+        phrases = keywords(line.text, language=language or "en", top=top_keywords)
+        result[line.id] = LineTextAnalysis(
+            line_id=line.id,
+            compound=scores.compound,
+            positive=scores.positive,
+            neutral=scores.neutral,
+            negative=scores.negative,
+            intensity=scores.intensity,
+            emotion=feeling.category,
+            emotion_cues=feeling.cues,
+            language=language,
+            language_confidence=guess.confidence if guess else 0.0,
+            keywords=tuple(k.phrase for k in phrases),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class SceneArc:
+    """The emotional arc of one scene, one value per dialogue line in order.
+
+    ``valence`` is each line's compound score in [-1, 1]; ``smoothed`` its centred moving average
+    over three lines (two at the ends); ``intensity`` each line's intensity in [0, 1]. ``peaks`` and
+    ``valleys`` are the ids of lines where ``smoothed`` has a local maximum above the scene's mean or
+    a local minimum below it (the first and last lines count against their one neighbour).
+    ``climax`` is the id of the most intense line (the first of equals), ``""`` without lines.
+    """
+
+    scene: str
+    line_ids: tuple[str, ...]
+    valence: tuple[float, ...]
+    smoothed: tuple[float, ...]
+    intensity: tuple[float, ...]
+    peaks: tuple[str, ...]
+    valleys: tuple[str, ...]
+    climax: str
+    mean_valence: float
+    mean_intensity: float
+
+
+def _smooth(values: list[float]) -> list[float]:
+    out = []
+    for i in range(len(values)):
+        window = values[max(0, i - 1) : i + 2]
+        out.append(sum(window) / len(window))
+    return out
+
+
+def _extrema(values: list[float], sign: int) -> list[int]:
+    """Indices of local maxima (sign 1) or minima (sign -1); a plateau counts at its first index."""
+    found = []
+    count = len(values)
+    if count < 2:
+        return found
+    mean = sum(values) / count
+    for i, value in enumerate(values):
+        v = sign * value
+        left = sign * values[i - 1] if i > 0 else None
+        j = i + 1
+        while j < count and values[j] == value:
+            j += 1
+        right = sign * values[j] if j < count else None
+        if left is not None and left >= v:
+            continue
+        if right is not None and right >= v:
+            continue
+        if left is None and right is None:
+            continue
+        if sign * (value - mean) > 1e-9:
+            found.append(i)
+    return found
+
+
+def scene_arc(scene_number: str, line_ids: list[str], analyses: dict[str, LineTextAnalysis]) -> SceneArc:
+    """The arc of the lines ``line_ids`` of one scene from their analyses."""
+    valence = [analyses[i].compound for i in line_ids]
+    intensity = [analyses[i].intensity for i in line_ids]
+    smoothed = _smooth(valence)
+    count = len(line_ids)
+    climax = line_ids[max(range(count), key=lambda i: (intensity[i], -i))] if count else ""
+    return SceneArc(
+        scene=scene_number,
+        line_ids=tuple(line_ids),
+        valence=tuple(valence),
+        smoothed=tuple(smoothed),
+        intensity=tuple(intensity),
+        peaks=tuple(line_ids[i] for i in _extrema(smoothed, 1)),
+        valleys=tuple(line_ids[i] for i in _extrema(smoothed, -1)),
+        climax=climax,
+        mean_valence=sum(valence) / count if count else 0.0,
+        mean_intensity=sum(intensity) / count if count else 0.0,
+    )
+
+
+def emotional_arcs(
+    script: Script, analyses: dict[str, LineTextAnalysis] | None = None
+) -> dict[str, SceneArc]:
+    """The emotional arc of every scene, keyed by scene number (``analyses`` computed if not given)."""
+    if analyses is None:
+        analyses = analyze_lines(script)
+    return {
+        scene.number: scene_arc(scene.number, [line.id for line in scene.lines], analyses)
+        for scene in script.scenes
+    }
