@@ -61,7 +61,7 @@ class ScriptBuilder:
         where = f"{self.source or '<text>'}:{line}" if line else (self.source or "<text>")
         message = f"{where}: {problem}"
         self.warnings.append(message)
-        log.warning(message)
+        log.info(message)
 
     def heading(self, heading: str, number: str | None, source_line: int) -> None:
         self.scenes.append(_SceneDraft(heading.strip(), number, source_line))
