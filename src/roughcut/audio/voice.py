@@ -1,0 +1,89 @@
+"""Voice activity for the sound stage only: webrtcvad, confirmed by voicing (parselmouth pitch).
+
+webrtcvad alone calls any steady loud sound speech (noise, hum, music); speech also has voiced
+stretches with a pitch, so a frame counts as speech when webrtcvad says so and a voiced frame lies
+within ``VOICED_REACH_S`` seconds. The speech stage has its own, fuller detector; this small one
+serves noise profiles (room tone is where nobody speaks), dialogue-gated loudness and channel
+picking, and stays independent of it.
+"""
+
+from __future__ import annotations
+
+from math import gcd
+
+import numpy as np
+import webrtcvad
+from scipy.signal import resample_poly
+
+#: Rates webrtcvad accepts (Hz).
+VAD_RATES = (8000, 16000, 32000, 48000)
+FRAME_S = 0.03
+#: How far (seconds) a webrtcvad speech frame may lie from a voiced frame and still count as speech.
+VOICED_REACH_S = 0.3
+
+
+def speech_mask(
+    samples: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, frame_s: float = FRAME_S
+) -> np.ndarray:
+    """Boolean speech flag per ``frame_s`` seconds frame (10, 20 or 30 ms) of mono ``samples``.
+
+    Frame ``i`` covers samples ``[i * hop, (i + 1) * hop)`` at ``sample_rate`` Hz with
+    ``hop = round(frame_s * sample_rate)``; a trailing partial frame is dropped.
+    """
+    samples = np.asarray(samples, np.float32)
+    rate = sample_rate if sample_rate in VAD_RATES else 16000
+    if rate != sample_rate:
+        divisor = gcd(sample_rate, rate)
+        samples = resample_poly(samples, rate // divisor, sample_rate // divisor)
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    frame = round(frame_s * rate)
+    vad = webrtcvad.Vad(aggressiveness)
+    count = len(pcm) // frame
+    flags = np.zeros(count, bool)
+    for i in range(count):
+        flags[i] = vad.is_speech(pcm[i * frame : (i + 1) * frame].tobytes(), rate)
+    return flags
+
+
+def voiced_mask(samples: np.ndarray, sample_rate: int, *, step_s: float = FRAME_S) -> np.ndarray:
+    """Boolean voicing flag (a pitch between 75 and 600 Hz, parselmouth) per ``step_s`` seconds frame."""
+    import parselmouth
+
+    count = int(len(samples) // round(step_s * sample_rate))
+    if count == 0:
+        return np.zeros(0, bool)
+    sound = parselmouth.Sound(np.asarray(samples, np.float64), sampling_frequency=sample_rate)
+    pitch = sound.to_pitch(time_step=step_s, pitch_floor=75.0, pitch_ceiling=600.0)
+    frequency = pitch.selected_array["frequency"]
+    if frequency.size == 0:
+        return np.zeros(count, bool)
+    times = (np.arange(count) + 0.5) * step_s
+    nearest = np.clip(np.round((times - pitch.xs()[0]) / pitch.time_step).astype(int), 0, frequency.size - 1)
+    return frequency[nearest] > 0
+
+
+def speech_sample_mask(
+    samples: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, pad_s: float = 0.0
+) -> np.ndarray:
+    """Boolean speech flag per sample of mono ``samples``: webrtcvad speech near voicing (see the
+    module docstring), each speech run then widened by ``pad_s`` seconds."""
+    samples = np.asarray(samples, np.float32)
+    flags = speech_mask(samples, sample_rate, aggressiveness=aggressiveness)
+    if flags.any():
+        from scipy.ndimage import binary_dilation
+
+        voiced = voiced_mask(samples, sample_rate)[: len(flags)]
+        reach = max(1, round(VOICED_REACH_S / FRAME_S))
+        near_voice = (
+            binary_dilation(voiced, structure=np.ones(2 * reach + 1, bool)) if voiced.any() else voiced
+        )
+        flags = flags[: len(near_voice)] & near_voice
+    hop = round(FRAME_S * sample_rate)
+    mask = np.zeros(len(samples), bool)
+    mask[: len(flags) * hop] = np.repeat(flags, hop)
+    pad = round(pad_s * sample_rate)
+    if pad > 0 and mask.any():
+        from scipy.ndimage import binary_dilation
+
+        mask = binary_dilation(mask, structure=np.ones(2 * pad + 1, bool))
+    return mask

@@ -1,0 +1,105 @@
+"""Sync against the ground truth in ../shared/media/sync (MEDIA.md): offsets, drift, confidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from scipy.signal import resample_poly
+
+from roughcut.audio.sync import MIN_CONFIDENCE, find_offset, gcc_phat, group_takes_with_sound
+from roughcut.media import read_audio
+
+RATE = 16000
+
+
+def test_timbl_2_offset_within_1_ms(timbl: dict[str, np.ndarray]) -> None:
+    result = find_offset(timbl["timbl_1"], timbl["timbl_2"], RATE)
+    assert abs(result.offset_s - 12.254) <= 0.001
+    assert result.offset_samples == round(12.254 * RATE) or abs(result.offset_samples - 12.254 * RATE) <= 1
+    assert abs(result.drift_ppm) < 5
+    assert result.confidence > 0.9
+
+
+def test_timbl_3_with_noise_within_10_ms(timbl: dict[str, np.ndarray]) -> None:
+    result = find_offset(timbl["timbl_1"], timbl["timbl_3"], RATE)
+    assert abs(result.offset_s - 12.23) <= 0.010
+    assert result.confidence > 0.8
+
+
+def test_sign_convention_reverses_with_the_arguments(timbl: dict[str, np.ndarray]) -> None:
+    forward = find_offset(timbl["timbl_1"], timbl["timbl_2"], RATE)
+    backward = find_offset(timbl["timbl_2"], timbl["timbl_1"], RATE)
+    assert abs(backward.offset_s + forward.offset_s) <= 0.001
+    # other[n] lines up with reference[n + offset_samples]
+    n = 5 * RATE
+    piece = timbl["timbl_2"][n : n + 400]
+    aligned = timbl["timbl_1"][n + forward.offset_samples : n + forward.offset_samples + 400]
+    assert np.corrcoef(piece, aligned)[0, 1] > 0.95
+
+
+def test_drift_of_a_copy_resampled_by_1_0001(timbl: dict[str, np.ndarray]) -> None:
+    # A recorder whose clock runs 100 ppm fast writes 1.0001x as many samples for the same sound.
+    stretched = resample_poly(timbl["timbl_2"], 10001, 10000).astype(np.float32)
+    result = find_offset(timbl["timbl_1"], stretched, RATE)
+    expected_ppm = (1 / 1.0001 - 1) * 1e6  # reference seconds per stretched second, minus one
+    assert abs(result.drift_ppm - expected_ppm) < 5
+    assert abs(result.offset_s - 12.254) <= 0.001
+    # With the drift the line holds at the far end too: 35 s in, 3.5 ms of accumulated drift.
+    end = len(stretched) / RATE - 1
+    assert abs(result.reference_time(end) - (12.254 + end / 1.0001)) <= 0.001
+    assert result.confidence > MIN_CONFIDENCE
+
+
+def test_unrelated_recordings_are_not_confident(media_dir: Path, timbl: dict[str, np.ndarray]) -> None:
+    other = read_audio(media_dir / "sync" / "r4_excerpt.ogg", sample_rate=RATE).samples
+    result = find_offset(timbl["timbl_1"], other, RATE)
+    assert result.confidence < MIN_CONFIDENCE
+
+
+def test_gcc_phat_lag_of_a_shifted_signal(rng: np.random.Generator) -> None:
+    reference = rng.normal(size=4000).astype(np.float32)
+    other = reference[300:2300]
+    correlation, zero = gcc_phat(reference, other, 8000, band_hz=(0, 4000))
+    assert int(np.argmax(correlation)) - zero == 300
+
+
+def test_find_offset_rejects_bad_arrays() -> None:
+    with pytest.raises(ValueError, match="mono"):
+        find_offset(np.zeros((2, 100)), np.zeros(100), RATE)
+    with pytest.raises(ValueError, match="non-empty"):
+        find_offset(np.zeros(100), np.zeros(0), RATE)
+
+
+def _write(path: Path, samples: np.ndarray, rate: int) -> Path:
+    soundfile.write(path, samples, rate, subtype="PCM_24")
+    return path
+
+
+def test_group_takes_with_sound(tmp_path: Path, media_dir: Path, timbl: dict[str, np.ndarray]) -> None:
+    """Camera 'takes' (pieces of timbl_1 and of an unrelated recording) against one field recorder
+    file at 48 kHz stereo; the unrelated take stays unmatched, a silent one is reported."""
+    recorder = read_audio(media_dir / "sync" / "timbl_1.mp3", sample_rate=48000, mono=False).samples
+    sound = _write(tmp_path / "recorder.wav", recorder.T, 48000)
+    other_sound = _write(
+        tmp_path / "other_day.wav",
+        read_audio(media_dir / "sync" / "r4_excerpt2.ogg", sample_rate=44100).samples,
+        44100,
+    )
+    cam_a = _write(tmp_path / "cam_a.wav", timbl["timbl_3"][: 20 * RATE], RATE)  # noisy camera mic
+    cam_b = _write(tmp_path / "cam_b.wav", timbl["timbl_1"][30 * RATE : 45 * RATE] * 0.3, RATE)
+    unrelated = _write(
+        tmp_path / "cam_c.wav", read_audio(media_dir / "sync" / "r4_excerpt.ogg", sample_rate=RATE).samples, RATE
+    )
+    silent = _write(tmp_path / "cam_d.wav", np.zeros(RATE * 2, np.float32), RATE)
+    groups = {g.take.name: g for g in group_takes_with_sound([cam_a, cam_b, unrelated, silent], [sound, other_sound])}
+    assert groups["cam_a.wav"].sound == sound
+    assert abs(groups["cam_a.wav"].offset_s - 12.23) <= 0.010
+    assert groups["cam_a.wav"].sound_rate == 48000
+    assert abs(groups["cam_a.wav"].offset_samples - 12.23 * 48000) <= 480
+    assert groups["cam_b.wav"].sound == sound
+    assert abs(groups["cam_b.wav"].offset_s - 30.0) <= 0.001
+    assert groups["cam_c.wav"].sound is None and groups["cam_c.wav"].offset_s is None
+    assert groups["cam_d.wav"].sound is None and "silent" in groups["cam_d.wav"].problem
