@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from roughcut.progress import track
 from roughcut.script.model import Script
 from roughcut.text.emotion import emotion
@@ -19,6 +21,9 @@ from roughcut.text.sentiment import sentiment
 
 #: Intensity from which a line counts as emotionally intense (Leake et al. 2017 use 0.65).
 INTENSE = 0.65
+#: How far (in compound units) a line's valence must stand out from its surroundings to be a peak or
+#: a valley of its scene's arc (the topographic prominence of ``scipy.signal.find_peaks``).
+PROMINENCE = 0.3
 
 
 @dataclass(frozen=True)
@@ -90,9 +95,9 @@ class SceneArc:
     """The emotional arc of one scene, one value per dialogue line in order.
 
     ``valence`` is each line's compound score in [-1, 1]; ``smoothed`` its centred moving average
-    over three lines (two at the ends); ``intensity`` each line's intensity in [0, 1]. ``peaks`` and
-    ``valleys`` are the ids of lines where ``smoothed`` has a local maximum above the scene's mean or
-    a local minimum below it (the first and last lines count against their one neighbour).
+    over three lines (two at the ends), for display; ``intensity`` each line's intensity in [0, 1].
+    ``peaks`` and ``valleys`` are the ids of lines whose valence is a local maximum or minimum that
+    stands out by at least :data:`PROMINENCE` (neutral taken beyond the scene's first and last line).
     ``climax`` is the id of the most intense line (the first of equals), ``""`` without lines.
     """
 
@@ -117,28 +122,15 @@ def _smooth(values: list[float]) -> list[float]:
 
 
 def _extrema(values: list[float], sign: int) -> list[int]:
-    """Indices of local maxima (sign 1) or minima (sign -1); a plateau counts at its first index."""
-    found = []
-    count = len(values)
-    if count < 2:
-        return found
-    mean = sum(values) / count
-    for i, value in enumerate(values):
-        v = sign * value
-        left = sign * values[i - 1] if i > 0 else None
-        j = i + 1
-        while j < count and values[j] == value:
-            j += 1
-        right = sign * values[j] if j < count else None
-        if left is not None and left >= v:
-            continue
-        if right is not None and right >= v:
-            continue
-        if left is None and right is None:
-            continue
-        if sign * (value - mean) > 1e-9:
-            found.append(i)
-    return found
+    """Indices of peaks (sign 1) or valleys (sign -1) of ``values`` that stand out by at least
+    :data:`PROMINENCE`, with neutral (0) beyond both ends."""
+    if not values:
+        return []
+    from scipy.signal import find_peaks
+
+    padded = np.concatenate([[0.0], sign * np.asarray(values, dtype=np.float64), [0.0]])
+    found, _ = find_peaks(padded, prominence=PROMINENCE)
+    return [int(i) - 1 for i in found]
 
 
 def scene_arc(scene_number: str, line_ids: list[str], analyses: dict[str, LineTextAnalysis]) -> SceneArc:
@@ -154,8 +146,8 @@ def scene_arc(scene_number: str, line_ids: list[str], analyses: dict[str, LineTe
         valence=tuple(valence),
         smoothed=tuple(smoothed),
         intensity=tuple(intensity),
-        peaks=tuple(line_ids[i] for i in _extrema(smoothed, 1)),
-        valleys=tuple(line_ids[i] for i in _extrema(smoothed, -1)),
+        peaks=tuple(line_ids[i] for i in _extrema(valence, 1)),
+        valleys=tuple(line_ids[i] for i in _extrema(valence, -1)),
         climax=climax,
         mean_valence=sum(valence) / count if count else 0.0,
         mean_intensity=sum(intensity) / count if count else 0.0,
