@@ -1,0 +1,321 @@
+"""Faces in a take: mediapipe's detectors and face mesh combined, followed across frames into tracks.
+
+Per analysed frame the face mesh (video mode, so it follows faces from frame to frame instead of
+searching again) gives landmarks; the short-range detector (close and medium faces) runs on every
+frame and the full-range detector (small faces in wide shots) on every ``FULL_RANGE_EVERY``-th frame
+and whenever nothing else found a face. A detection that no mesh covers (profiles, small faces) is
+kept as a face without landmarks. Faces are linked into tracks by box overlap and landmark distance,
+tolerating misses of up to ``TRACK_GAP_S`` seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from roughcut.media import Frame
+from roughcut.vision.analyser import FrameAnalyser
+from roughcut.vision.geometry import (
+    face_height_from_landmarks,
+    iou,
+    mouth_opening,
+    screen_third,
+    yaw_from_keypoints,
+    yaw_from_landmarks,
+)
+from roughcut.vision.model import FaceSample
+from roughcut.vision.speaking import lip_motion, lip_shape
+
+#: Faces the mesh follows at once.
+MAX_FACES = 4
+#: The full-range detector runs on every n-th analysed frame (and on frames where nothing was found).
+FULL_RANGE_EVERY = 4
+#: Lowest detector confidence kept.
+MIN_DETECTION_SCORE = 0.5
+#: A detection overlapping a mesh face by this much (IoU) is that face.
+SAME_FACE_IOU = 0.3
+#: Forehead-to-chin height over the detector box's height (measured on frontal faces with both).
+DETECTOR_BOX_TO_FACE_HEIGHT = 0.95
+#: A track waits this long (seconds) for its face to come back before it ends.
+TRACK_GAP_S = 1.0
+#: Tracks with fewer samples are dropped as spurious detections.
+MIN_TRACK_SAMPLES = 3
+#: Appearance descriptor: hue × saturation histogram bins of the face box.
+HIST_BINS = (8, 4)
+#: Appearance is sampled on every n-th sample of a track.
+APPEARANCE_EVERY = 4
+
+
+@dataclass
+class Observation:
+    """A face in one frame before tracking: box in pixels ``(x, y, w, h)``, optional landmarks."""
+
+    box: tuple[float, float, float, float]
+    landmarks: np.ndarray | None
+    keypoints: np.ndarray | None
+    score: float
+
+
+@dataclass
+class _OpenTrack:
+    track_id: int
+    samples: list[FaceSample] = field(default_factory=list)
+    last_box: tuple[float, float, float, float] = (0, 0, 0, 0)
+    last_landmarks: np.ndarray | None = None
+    last_time: float = 0.0
+    last_lips: np.ndarray | None = None
+    appearance: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RawTrack:
+    """A finished track before speaking activity and persons are added."""
+
+    track_id: int
+    samples: tuple[FaceSample, ...]
+    appearance: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """What :class:`FaceAnalyser` returns: tracks and the median sharpness inside faces (or ``None``)."""
+
+    tracks: tuple[RawTrack, ...]
+    face_sharpness: float | None
+
+
+def _box_from_landmarks(points: np.ndarray) -> tuple[float, float, float, float]:
+    x0, y0 = points[:, 0].min(), points[:, 1].min()
+    x1, y1 = points[:, 0].max(), points[:, 1].max()
+    return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
+
+
+def _detections(result, width: int, height: int) -> list[Observation]:
+    found = []
+    for detection in result.detections or []:
+        score = float(detection.score[0]) if detection.score else 0.0
+        if score < MIN_DETECTION_SCORE:
+            continue
+        rel = detection.location_data.relative_bounding_box
+        box = (rel.xmin * width, rel.ymin * height, rel.width * width, rel.height * height)
+        keys = np.array([(k.x * width, k.y * height) for k in detection.location_data.relative_keypoints])
+        found.append(Observation(box=box, landmarks=None, keypoints=keys, score=score))
+    return found
+
+
+def merge_observations(meshes: list[Observation], detections: list[Observation]) -> list[Observation]:
+    """Mesh faces plus the detections no mesh face covers (duplicates between detectors removed).
+
+    A mesh face takes the best score of the detections that cover it (1.0 when none does)."""
+    merged = list(meshes)
+    covered: dict[int, float] = {}
+    for detection in sorted(detections, key=lambda d: -d.score):
+        overlaps = [iou(detection.box, other.box) for other in merged]
+        if not overlaps or max(overlaps) < SAME_FACE_IOU:
+            merged.append(detection)
+            continue
+        best = int(np.argmax(overlaps))
+        if best < len(meshes):
+            covered[best] = max(covered.get(best, 0.0), detection.score)
+    for index, score in covered.items():
+        merged[index].score = score
+    return merged
+
+
+class FaceTracker:
+    """Links per-frame observations into tracks (Hungarian matching on box overlap and landmarks)."""
+
+    def __init__(self, frame_size: tuple[int, int]) -> None:
+        self.width, self.height = frame_size
+        self.open: list[_OpenTrack] = []
+        self.closed: list[_OpenTrack] = []
+        self._next_id = 1
+
+    def _cost(self, track: _OpenTrack, obs: Observation) -> float:
+        overlap = iou(track.last_box, obs.box)
+        tx, ty, tw, th = track.last_box
+        ox, oy, ow, oh = obs.box
+        size = max(th, oh, 1.0)
+        distance = np.hypot(tx + tw / 2 - ox - ow / 2, ty + th / 2 - oy - oh / 2) / size
+        ratio = max(th, oh) / max(min(th, oh), 1.0)
+        if overlap < 0.1 and (distance > 0.6 or ratio > 1.6):
+            return np.inf
+        cost = (1.0 - overlap) + 0.5 * distance
+        if track.last_landmarks is not None and obs.landmarks is not None:
+            shape_a = (track.last_landmarks[:, :2] - track.last_landmarks[:, :2].mean(0)) / size
+            shape_b = (obs.landmarks[:, :2] - obs.landmarks[:, :2].mean(0)) / size
+            cost += float(np.mean(np.linalg.norm(shape_a - shape_b, axis=1)))
+        return cost
+
+    def assign(self, time_s: float, observations: list[Observation]) -> list[_OpenTrack]:
+        """The track each observation continues (new tracks for the unmatched ones)."""
+        from scipy.optimize import linear_sum_assignment
+
+        still_open = []
+        for track in self.open:
+            (still_open if time_s - track.last_time <= TRACK_GAP_S else self.closed).append(track)
+        self.open = still_open
+        assigned: list[_OpenTrack | None] = [None] * len(observations)
+        if self.open and observations:
+            costs = np.array([[self._cost(t, o) for o in observations] for t in self.open])
+            finite = np.where(np.isfinite(costs), costs, 1e6)
+            rows, cols = linear_sum_assignment(finite)
+            for r, c in zip(rows, cols, strict=True):
+                if np.isfinite(costs[r, c]):
+                    assigned[c] = self.open[r]
+        tracks = []
+        for track in assigned:
+            if track is None:
+                track = _OpenTrack(track_id=self._next_id)
+                self._next_id += 1
+                self.open.append(track)
+            tracks.append(track)
+        return tracks
+
+    def finish(self) -> list[_OpenTrack]:
+        done = sorted(self.closed + self.open, key=lambda t: t.track_id)
+        return [t for t in done if len(t.samples) >= MIN_TRACK_SAMPLES]
+
+
+def _appearance(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray | None:
+    """Normalised hue × saturation histogram of the inner face box (``HIST_BINS``)."""
+    import cv2
+
+    x, y, w, h = box
+    x0, y0 = max(0, int(x + 0.2 * w)), max(0, int(y + 0.2 * h))
+    x1, y1 = min(image.shape[1], int(x + 0.8 * w)), min(image.shape[0], int(y + 0.8 * h))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    hsv = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
+    hist = cv2.calcHist([hsv], [0, 1], None, list(HIST_BINS), [0, 180, 0, 256]).ravel()
+    total = hist.sum()
+    return hist / total if total > 0 else None
+
+
+def _laplacian_variance(image: np.ndarray, box: tuple[float, float, float, float]) -> float | None:
+    import cv2
+
+    x, y, w, h = box
+    x0, y0 = max(0, int(x)), max(0, int(y))
+    x1, y1 = min(image.shape[1], int(x + w)), min(image.shape[0], int(y + h))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    gray = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(gray, cv2.CV_32F).var())
+
+
+class FaceAnalyser(FrameAnalyser):
+    """Detects, meshes and tracks faces; ``post_process`` returns a :class:`FaceResult`."""
+
+    def __init__(self, *, native_rate: float) -> None:
+        import mediapipe as mp
+
+        self.native_rate = native_rate
+        self._mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=False,
+            max_num_faces=MAX_FACES,
+            refine_landmarks=False,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+        self._short = mp.solutions.face_detection.FaceDetection(
+            model_selection=0, min_detection_confidence=MIN_DETECTION_SCORE
+        )
+        self._full = mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=MIN_DETECTION_SCORE
+        )
+        self._tracker: FaceTracker | None = None
+        self._count = 0
+        self._found_last = True
+        self._face_sharpness: list[float] = []
+        self._last_frame = -1
+
+    def observe(self, image: np.ndarray) -> list[Observation]:
+        """Every face in one RGB frame: mesh faces plus detections no mesh covers."""
+        height, width = image.shape[:2]
+        meshes = []
+        for face in self._mesh.process(image).multi_face_landmarks or []:
+            points = np.array([(p.x * width, p.y * height, p.z * width) for p in face.landmark])
+            meshes.append(
+                Observation(box=_box_from_landmarks(points), landmarks=points, keypoints=None, score=1.0)
+            )
+        detections = _detections(self._short.process(image), width, height)
+        if self._count % FULL_RANGE_EVERY == 0 or not (meshes or detections) or not self._found_last:
+            detections += _detections(self._full.process(image), width, height)
+        observations = merge_observations(meshes, detections)
+        self._found_last = bool(observations)
+        return observations
+
+    def _sample(self, frame: Frame, obs: Observation, track: _OpenTrack, size: tuple[int, int]) -> FaceSample:
+        width, height = size
+        x, y, w, h = obs.box
+        opening: float | None = None
+        motion: float | None = None
+        lips = None
+        if obs.landmarks is not None:
+            face_px = face_height_from_landmarks(obs.landmarks)
+            face_height = face_px / height
+            yaw = yaw_from_landmarks(obs.landmarks)
+            opening = mouth_opening(obs.landmarks)
+            lips = lip_shape(obs.landmarks, face_px)
+            if track.last_lips is not None and track.samples and track.samples[-1].frame == self._last_frame:
+                motion = lip_motion(track.last_lips, lips)
+        else:
+            face_height = h * DETECTOR_BOX_TO_FACE_HEIGHT / height
+            yaw = yaw_from_keypoints(obs.keypoints) if obs.keypoints is not None else "profile"
+        track.last_lips = lips
+        return FaceSample(
+            frame=frame.index,
+            time_s=frame.index / self.native_rate,
+            box=(x / width, y / height, w / width, h / height),
+            face_height=float(face_height),
+            yaw=yaw,
+            mouth_opening=opening,
+            mouth_motion=motion,
+            screen_position=screen_third((x + w / 2) / width),
+            has_landmarks=obs.landmarks is not None,
+            score=float(obs.score),
+        )
+
+    def process_frame(self, frame: Frame) -> None:
+        image = frame.image
+        size = (image.shape[1], image.shape[0])
+        if self._tracker is None:
+            self._tracker = FaceTracker(size)
+        observations = self.observe(image)
+        time_s = frame.index / self.native_rate
+        tracks = self._tracker.assign(time_s, observations)
+        for obs, track in zip(observations, tracks, strict=True):
+            track.samples.append(self._sample(frame, obs, track, size))
+            track.last_box, track.last_landmarks, track.last_time = obs.box, obs.landmarks, time_s
+            if (len(track.samples) - 1) % APPEARANCE_EVERY == 0:
+                hist = _appearance(image, obs.box)
+                if hist is not None:
+                    track.appearance.append(hist)
+        if observations:
+            largest = max(observations, key=lambda o: o.box[3])
+            sharp = _laplacian_variance(image, largest.box)
+            if sharp is not None:
+                self._face_sharpness.append(sharp)
+        self._last_frame = frame.index
+        self._count += 1
+
+    def post_process(self) -> FaceResult:
+        self._mesh.close()
+        self._short.close()
+        self._full.close()
+        tracks = []
+        for track in self._tracker.finish() if self._tracker else []:
+            appearance = (
+                np.mean(track.appearance, axis=0) if track.appearance else np.zeros(np.prod(HIST_BINS))
+            )
+            tracks.append(
+                RawTrack(
+                    track_id=track.track_id,
+                    samples=tuple(track.samples),
+                    appearance=tuple(float(v) for v in appearance),
+                )
+            )
+        sharpness = float(np.median(self._face_sharpness)) if self._face_sharpness else None
+        return FaceResult(tracks=tuple(tracks), face_sharpness=sharpness)

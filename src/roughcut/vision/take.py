@@ -1,0 +1,321 @@
+"""Vision analysis of a take (one decode pass) and of every take of a project (cached, in parallel)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from roughcut.errors import MediaError, RoughcutError
+from roughcut.media import Frame, fingerprint, probe, read_frames
+from roughcut.media.rates import snap_frame_rate
+from roughcut.progress import track
+from roughcut.vision.analyser import FrameAnalyser, run_pass
+from roughcut.vision.cuts import CutAnalyser, refine_cuts
+from roughcut.vision.faces import FaceAnalyser, RawTrack
+from roughcut.vision.model import FaceTrack, ShotSegment, TakeVision
+from roughcut.vision.persons import make_persons
+from roughcut.vision.sharpness import SOFT_BELOW, SharpnessAnalyser
+from roughcut.vision.shot_size import classify_shot_size
+from roughcut.vision.speaking import mouth_activity, speaking_mask
+
+#: Store stage name and version (bump the version when results change).
+STAGE = "vision"
+VERSION = 1
+#: Defaults: analysis frames per second and width in pixels.
+DEFAULT_FPS = 8
+DEFAULT_WIDTH = 640
+#: Framing changes shorter than this (seconds) are not segments of their own.
+MIN_SEGMENT_S = 1.0
+#: Faces smaller than this (face height over frame height) are too small for landmarks.
+SMALL_FACE = 0.04
+#: Width over height beyond which (either way) a picture is reported as extreme.
+EXTREME_ASPECT = 3.0
+#: Analysis pictures less tall than this (pixels) are not searched for faces.
+MIN_FACE_SEARCH_HEIGHT = 48
+
+
+class _Frames(FrameAnalyser):
+    """Records which native frames were analysed and their size."""
+
+    def __init__(self) -> None:
+        self.frames: list[int] = []
+        self.size = (0, 0)
+
+    def process_frame(self, frame: Frame) -> None:
+        self.frames.append(frame.index)
+        self.size = (frame.image.shape[1], frame.image.shape[0])
+
+    def post_process(self) -> tuple[tuple[int, ...], tuple[int, int]]:
+        return tuple(self.frames), self.size
+
+
+def _split_at_cuts(tracks: Sequence[RawTrack], cuts: Sequence[int]) -> list[RawTrack]:
+    """A face cannot continue across a cut: split tracks there (new ids for the later parts)."""
+    if not cuts:
+        return list(tracks)
+    next_id = max((t.track_id for t in tracks), default=0) + 1
+    out = []
+    for raw in tracks:
+        parts: list[list] = [[]]
+        bounds = iter(sorted(c for c in cuts if raw.samples[0].frame < c <= raw.samples[-1].frame))
+        bound = next(bounds, None)
+        for sample in raw.samples:
+            while bound is not None and sample.frame >= bound:
+                parts.append([])
+                bound = next(bounds, None)
+            parts[-1].append(sample)
+        parts = [p for p in parts if p]
+        for k, part in enumerate(parts):
+            track_id = raw.track_id if k == 0 else next_id
+            next_id += k > 0
+            out.append(RawTrack(track_id=track_id, samples=tuple(part), appearance=raw.appearance))
+    return out
+
+
+def _speaking(raw: RawTrack, sample_rate: float) -> FaceTrack:
+    motion = np.array([np.nan if s.mouth_motion is None else s.mouth_motion for s in raw.samples])
+    opening = np.array([np.nan if s.mouth_opening is None else s.mouth_opening for s in raw.samples])
+    activity = mouth_activity(motion, opening, sample_rate=sample_rate)
+    known = ~np.isnan(opening)
+    speaking = speaking_mask(activity, sample_rate=sample_rate) & known
+    return FaceTrack(
+        track_id=raw.track_id,
+        samples=raw.samples,
+        mouth_activity=tuple(float(v) for v in activity),
+        speaking=tuple(bool(v) for v in speaking),
+        appearance=raw.appearance,
+    )
+
+
+def _segments(
+    sample_frames: Sequence[int],
+    tracks: Sequence[FaceTrack],
+    cuts: Sequence[int],
+    frame_count: int,
+    rate: Fraction,
+) -> tuple[ShotSegment, ...]:
+    """Runs of one shot size (largest face) and people count, split at cuts, short runs absorbed."""
+    if not sample_frames:
+        return ()
+    largest: dict[int, float] = {}
+    count: dict[int, int] = {}
+    for t in tracks:
+        for s in t.samples:
+            largest[s.frame] = max(largest.get(s.frame, 0.0), s.face_height)
+            count[s.frame] = count.get(s.frame, 0) + 1
+    labels = [
+        (classify_shot_size(largest[f]) if f in largest else None, count.get(f, 0)) for f in sample_frames
+    ]
+    starts = [sample_frames[0]]
+    runs: list[list] = [[labels[0], sample_frames[0]]]
+    cut_set = set(cuts)
+    for frame, label in zip(sample_frames[1:], labels[1:], strict=True):
+        crossed = any(runs[-1][1] < c <= frame for c in cut_set)
+        if label != runs[-1][0] or crossed:
+            runs.append([label, frame, crossed])
+            starts.append(frame)
+    shortest = MIN_SEGMENT_S * rate
+    # Absorb short runs (not bounded by cuts) into the previous run.
+    merged: list[list] = []
+    for k, run in enumerate(runs):
+        end = runs[k + 1][1] if k + 1 < len(runs) else frame_count
+        at_cut = len(run) > 2 and run[2]
+        if merged and end - run[1] < shortest and not at_cut:
+            continue
+        if merged and merged[-1][0] == run[0] and not at_cut:
+            continue
+        merged.append(run)
+    segments = []
+    for k, run in enumerate(merged):
+        end = merged[k + 1][1] if k + 1 < len(merged) else frame_count
+        start = 0 if k == 0 else run[1]
+        segments.append(
+            ShotSegment(
+                start_frame=start, end_frame=max(end, start + 1), shot_size=run[0][0], people=run[0][1]
+            )
+        )
+    return tuple(segments)
+
+
+def _problems(info, analysis_size: tuple[int, int], tracks: Sequence[FaceTrack], searched: bool) -> list[str]:
+    problems = []
+    video = info.video
+    if video.rotation:
+        problems.append(f"rotated {video.rotation}° by its display matrix: analysed upright")
+    width, height = video.display_size
+    if max(width / max(height, 1), height / max(width, 1)) > EXTREME_ASPECT:
+        problems.append(f"extreme aspect ratio {width}x{height}: faces may be missed")
+    if not searched:
+        problems.append(
+            f"analysis picture {analysis_size[0]}x{analysis_size[1]} too small to search for faces"
+        )
+    elif not tracks:
+        problems.append("no face found (an insert or a cutaway?)")
+    else:
+        largest = max(t.face_height for t in tracks)
+        if largest < SMALL_FACE:
+            problems.append(f"faces too small (largest {largest:.0%} of the frame height): shot size only")
+        samples = [s for t in tracks for s in t.samples]
+        without = sum(not s.has_landmarks for s in samples) / len(samples)
+        if without > 0.5:
+            problems.append(
+                f"{without:.0%} of faces without landmarks (profiles or small): speaking unknown there"
+            )
+    return problems
+
+
+def analyze_take(
+    path: str | Path, *, fps: float | Fraction | None = DEFAULT_FPS, width: int | None = DEFAULT_WIDTH
+) -> TakeVision:
+    """Faces, persons, speaking, shot size, cuts and sharpness of one take, in one decode pass.
+
+    ``fps`` is the analysis rate in frames per second (``None``: every frame), ``width`` the analysis
+    width in pixels (``None``: stored width). Raises :class:`~roughcut.errors.MediaError` for a file
+    that cannot be decoded; problems that only limit the analysis go into ``TakeVision.problems``.
+    """
+    path = Path(path)
+    info = probe(path)
+    if info.video is None:
+        raise MediaError(path, "holds no video stream")
+    rate = info.video.frame_rate
+    analysis_fps = rate if fps is None else min(rate, snap_frame_rate(Fraction(fps)) or rate)
+    display_w, display_h = info.video.display_size
+    predicted_height = display_h * (width or display_w) / max(display_w, 1)
+    searched = predicted_height >= MIN_FACE_SEARCH_HEIGHT and (width or display_w) >= MIN_FACE_SEARCH_HEIGHT
+    frames_seen = _Frames()
+    cut_analyser = CutAnalyser(native_rate=rate)
+    analysers: list[FrameAnalyser] = [frames_seen, cut_analyser, SharpnessAnalyser()]
+    if searched:
+        analysers.append(FaceAnalyser(native_rate=float(rate)))
+    results = run_pass(read_frames(path, width=width, fps=fps), analysers)
+    (sample_frames, analysis_size), cut_pairs, sharpness = results[:3]
+    face_result = results[3] if searched else None
+    if not sample_frames:
+        raise MediaError(path, "no video frame could be decoded")
+    cuts = refine_cuts(path, cut_pairs)
+    raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), cuts)
+    tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
+    tracks, persons = make_persons(tracks)
+    frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
+    segments = _segments(sample_frames, tracks, cuts, frame_count, rate)
+    weights: dict[str | None, int] = {}
+    for segment in segments:
+        weights[segment.shot_size] = (
+            weights.get(segment.shot_size, 0) + segment.end_frame - segment.start_frame
+        )
+    sized = {k: v for k, v in weights.items() if k}
+    shot_size = max(sized, key=sized.__getitem__) if sized else None
+    people_frames: dict[int, int] = {}
+    for segment in segments:
+        people_frames[segment.people] = (
+            people_frames.get(segment.people, 0) + segment.end_frame - segment.start_frame
+        )
+    people = max(people_frames, key=people_frames.__getitem__) if people_frames else 0
+    face_sharpness = face_result.face_sharpness if face_result else None
+    return TakeVision(
+        path=str(path),
+        frame_rate=rate,
+        frame_count=frame_count,
+        frame_size=(display_w, display_h),
+        analysis_size=analysis_size,
+        analysis_fps=analysis_fps,
+        sample_frames=sample_frames,
+        tracks=tuple(tracks),
+        persons=persons,
+        shot_size=shot_size,
+        people=people,
+        segments=segments,
+        cuts=cuts,
+        sharpness=sharpness,
+        face_sharpness=face_sharpness,
+        soft=sharpness < SOFT_BELOW,
+        problems=tuple(_problems(info, analysis_size, tracks, searched)),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectVision:
+    """Vision of every take that could be read, by take name, and one error per take that could not."""
+
+    takes: dict[str, TakeVision]
+    errors: tuple[RoughcutError, ...]
+
+
+def _analyze_one(path: str, fps, width) -> TakeVision:
+    return analyze_take(path, fps=fps, width=width)
+
+
+def analyze_project(
+    project, *, store=None, workers: int | None = None, fps=None, width=None
+) -> ProjectVision:
+    """:func:`analyze_take` for every take of ``project`` (a :class:`~roughcut.project.Project`).
+
+    Results are cached in ``store`` (a :class:`~roughcut.store.Store`; the default store when
+    ``None``) by the take's fingerprint and the analysis parameters; missing takes run in a process
+    pool of ``workers`` processes (default: the number of cores). ``fps`` and ``width`` default to
+    the project's ``[analysis]`` settings, else 8 and 640. A take that fails becomes an entry of
+    ``errors``; the rest go on.
+    """
+    from roughcut.store import Store
+
+    store = store if store is not None else Store()
+    settings = project.config.get("analysis", {}) if isinstance(project.config, dict) else {}
+    fps = fps if fps is not None else settings.get("fps", DEFAULT_FPS)
+    width = width if width is not None else settings.get("width", DEFAULT_WIDTH)
+    params = {"fps": str(fps), "width": width}
+    results: dict[str, TakeVision] = {}
+    errors: list[RoughcutError] = []
+    missing: list[tuple[str, Path, str]] = []
+    for take in project.takes:
+        name = project.take_name(take)
+        try:
+            key = fingerprint(take)
+        except OSError as exc:
+            errors.append(MediaError(take, f"cannot be read ({exc.strerror or exc})"))
+            continue
+        cached = store.get(key, STAGE, VERSION, params)
+        if cached is not None:
+            results[name] = replace(cached, path=str(take))
+        else:
+            missing.append((name, take, key))
+    if missing:
+        workers = workers or os.cpu_count() or 1
+        if workers <= 1 or len(missing) == 1:
+            outcomes = ((name, take, key, _run_safely(take, fps, width)) for name, take, key in missing)
+            for name, _take, key, outcome in track(outcomes, "Analysing faces and shots", total=len(missing)):
+                _collect(store, params, results, errors, name, key, outcome)
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
+                futures = {
+                    pool.submit(_run_safely, take, fps, width): (name, key) for name, take, key in missing
+                }
+                for future in track(as_completed(futures), "Analysing faces and shots", total=len(futures)):
+                    name, key = futures[future]
+                    _collect(store, params, results, errors, name, key, future.result())
+    ordered = {
+        project.take_name(t): results[project.take_name(t)]
+        for t in project.takes
+        if project.take_name(t) in results
+    }
+    return ProjectVision(takes=ordered, errors=tuple(errors))
+
+
+def _run_safely(path: Path, fps, width) -> TakeVision | RoughcutError:
+    try:
+        return analyze_take(path, fps=fps, width=width)
+    except RoughcutError as exc:
+        return exc
+
+
+def _collect(store, params, results, errors, name: str, key: str, outcome) -> None:
+    if isinstance(outcome, RoughcutError):
+        errors.append(outcome)
+        return
+    store.put(key, STAGE, VERSION, params, outcome)
+    results[name] = outcome
