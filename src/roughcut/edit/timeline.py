@@ -1,0 +1,202 @@
+"""A cut as an OpenTimelineIO timeline: a picture track, a sound track, line markers, metadata.
+
+Every time is a ``RationalTime`` with an integral frame value at the timeline's exact rate. Source
+times count from the take's own timecode (``01:05:00:00`` …) when it has one, so editing systems
+relink by timecode. A take at another frame rate is conformed frame for frame (said in
+``Cut.warnings``). Everything roughcut knows sits under ``metadata["roughcut"]`` (``schema`` 1): on
+the timeline the scene, style, weights, pace, gaps, warnings, every line with its alternatives, and
+every take's analysis; on each clip its take, lines, role and deciding idiom.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import opentimelineio as otio
+
+from roughcut.edit.coverage import SceneCoverage, TakeInfo
+from roughcut.edit.cut import Clip, Cut
+
+SCHEMA = 1
+
+
+def _rt(frames: int, rate: float) -> otio.opentime.RationalTime:
+    return otio.opentime.RationalTime(frames, rate)
+
+
+def _range(start: int, frames: int, rate: float) -> otio.opentime.TimeRange:
+    return otio.opentime.TimeRange(_rt(start, rate), _rt(frames, rate))
+
+
+def timecode_frames(take: TakeInfo) -> int:
+    """Frame number of the take's first frame by its timecode (0 when it has none)."""
+    if not take.timecode:
+        return 0
+    try:
+        return round(otio.opentime.from_timecode(take.timecode, float(take.frame_rate)).value)
+    except ValueError:
+        return 0
+
+
+def _references(cut: Cut, coverage: SceneCoverage, rate: float) -> dict[str, otio.schema.ExternalReference]:
+    references = {}
+    for take in coverage.takes:
+        references[take.name] = otio.schema.ExternalReference(
+            target_url=take.path.resolve().as_uri(),
+            available_range=_range(timecode_frames(take), take.duration_frames, rate),
+        )
+    return references
+
+
+def _clip(piece: Clip, cut: Cut, coverage: SceneCoverage, rate: float, lines: list[str]) -> otio.core.Item:
+    if piece.take is None:
+        gap = otio.schema.Gap(source_range=_range(0, piece.frames, rate))
+        gap.metadata["roughcut"] = {"schema": SCHEMA, "role": "gap", "lines": lines}
+        return gap
+    take = coverage.take(piece.take)
+    start = timecode_frames(take) + piece.source_in
+    clip = otio.schema.Clip(
+        name=take.path.stem,
+        source_range=_range(start, piece.frames, rate),
+    )
+    clip.metadata["roughcut"] = {
+        "schema": SCHEMA,
+        "take": piece.take,
+        "lines": lines,
+        "role": piece.role,
+        "idiom": piece.idiom,
+        "source_frame_rate": f"{take.frame_rate.numerator}/{take.frame_rate.denominator}",
+        "conformed": take.frame_rate != cut.rate,
+    }
+    return clip
+
+
+def _lines_in(piece: Clip, cut: Cut) -> list[str]:
+    return [
+        line.line_id
+        for line in cut.lines
+        if line.record_in < piece.record_out and line.record_out > piece.record_in
+    ]
+
+
+def to_timeline(cut: Cut, coverage: SceneCoverage) -> otio.schema.Timeline:
+    """The cut as an OTIO timeline: ``V1`` picture, ``A1`` sound, a marker per line on the picture
+    clip where its words start (named by line id; gaps marked red), roughcut metadata throughout."""
+    rate = float(cut.rate)
+    timeline = otio.schema.Timeline(name=f"Scene {cut.scene} - {cut.style}")
+    timeline.global_start_time = _rt(0, rate)
+    references = _references(cut, coverage, rate)
+    video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
+    for track, pieces in ((video, cut.video), (audio, cut.audio)):
+        for piece in pieces:
+            item = _clip(piece, cut, coverage, rate, _lines_in(piece, cut))
+            if isinstance(item, otio.schema.Clip):
+                item.media_reference = references[piece.take].clone()
+            track.append(item)
+    _mark_lines(video, cut, rate)
+    timeline.tracks.append(video)
+    timeline.tracks.append(audio)
+    timeline.metadata["roughcut"] = _timeline_metadata(cut, coverage)
+    return timeline
+
+
+def _mark_lines(video: otio.schema.Track, cut: Cut, rate: float) -> None:
+    items = list(video)
+    pieces = list(cut.video)
+    for line in cut.lines:
+        for piece, item in zip(pieces, items, strict=True):
+            if not piece.record_in <= line.speech_in < piece.record_out:
+                continue
+            offset = line.speech_in - piece.record_in
+            length = max(1, min(line.speech_out, piece.record_out) - line.speech_in)
+            start = item.source_range.start_time.value + offset
+            name = f"MISSING {line.line_id}" if line.is_gap else line.line_id
+            marker = otio.schema.Marker(
+                name=name,
+                marked_range=_range(round(start), length, rate),
+                color=otio.schema.MarkerColor.RED if line.is_gap else otio.schema.MarkerColor.GREEN,
+                comment=f"{line.character}: {line.text}",
+            )
+            marker.metadata["roughcut"] = {
+                "schema": SCHEMA,
+                "line": line.line_id,
+                "take": line.take,
+                "idiom": line.idiom,
+            }
+            item.markers.append(marker)
+            break
+
+
+def _fraction(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _timeline_metadata(cut: Cut, coverage: SceneCoverage) -> dict[str, Any]:
+    takes = []
+    for take in coverage.takes:
+        held = [c for (line_id, name), c in coverage.coverage.items() if name == take.name]
+        rates = [c.speech_rate for c in held if c.speech_rate]
+        takes.append(
+            {
+                "name": take.name,
+                "path": str(take.path.resolve()),
+                "frame_rate": _fraction(take.frame_rate),
+                "width": take.width,
+                "height": take.height,
+                "frames": take.duration_frames,
+                "timecode": take.timecode or "",
+                "start_frame": timecode_frames(take),
+                "shot_size": take.shot_size,
+                "characters": list(take.characters_visible),
+                "screen_positions": dict(take.screen_positions),
+                "has_audio": take.has_audio,
+                "lines": sorted({c.line_id for c in held}),
+                "line_frames": {c.line_id: [c.start_frame, c.end_frame] for c in held},
+                "speaker_visible_lines": sorted({c.line_id for c in held if c.speaker_visible}),
+                "words_per_second": round(sum(rates) / len(rates), 3) if rates else 0.0,
+            }
+        )
+    lines = []
+    for line in cut.lines:
+        lines.append(
+            {
+                "id": line.line_id,
+                "character": line.character,
+                "text": line.text,
+                "take": line.take,
+                "source_in": line.source_in,
+                "source_out": line.source_out,
+                "record_in": line.record_in,
+                "record_out": line.record_out,
+                "speech_in": line.speech_in,
+                "speech_out": line.speech_out,
+                "cost": round(line.cost, 6),
+                "idiom": line.idiom,
+                "idiom_costs": {k: round(v, 6) for k, v in line.idiom_costs.items()},
+                "pinned": line.pinned,
+                "reaction": line.reaction.take if line.reaction else None,
+                "alternatives": [
+                    {"take": a.take, "cost": round(a.cost, 6), "margin": round(a.margin, 6), "idiom": a.idiom}
+                    for a in line.alternatives
+                ],
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "scene": cut.scene,
+        "mode": cut.mode,
+        "style": cut.style,
+        "weights": dict(cut.weights),
+        "params": {k: dict(v) for k, v in cut.params.items()},
+        "pace": cut.pace.name,
+        "frame_rate": _fraction(cut.rate),
+        "width": cut.width,
+        "height": cut.height,
+        "cost": round(cut.cost, 6),
+        "gaps": list(cut.gaps),
+        "warnings": list(cut.warnings),
+        "lines": lines,
+        "takes": takes,
+    }

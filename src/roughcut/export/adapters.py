@@ -1,0 +1,131 @@
+"""Timelines to editing systems through the OpenTimelineIO adapters, and back for checking.
+
+One small writer per format; each returns the file it wrote. ``read_back`` reads any of them
+through the same adapters at the timeline's exact rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import opentimelineio as otio
+
+from roughcut.export import _fcpx_exact
+
+
+def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
+    """The timeline's exact frame rate (from roughcut's metadata, else its first clip's rate)."""
+    text = timeline.metadata.get("roughcut", {}).get("frame_rate")
+    if text:
+        return Fraction(text)
+    from roughcut.media.rates import snap_frame_rate
+
+    for clip in timeline.find_clips():
+        return snap_frame_rate(clip.source_range.duration.rate) or Fraction(24)
+    return Fraction(24)
+
+
+def write_otio(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """OpenTimelineIO's own JSON (``.otio``): everything, metadata included."""
+    otio.adapters.write_to_file(timeline, str(path), adapter_name="otio_json")
+    return path
+
+
+def write_fcp7(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """Final Cut Pro 7 XML (``.xml``): opens in Premiere Pro and DaVinci Resolve."""
+    otio.adapters.write_to_file(timeline, str(path), adapter_name="fcp_xml")
+    return path
+
+
+def write_fcpx(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """FCPXML (``.fcpxml``) for Final Cut Pro (adapter time arithmetic made exact)."""
+    _fcpx_exact.apply()
+    otio.adapters.write_to_file(timeline, str(path), adapter_name="fcpx_xml")
+    return path
+
+
+def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """CMX3600 EDL (``.edl``) of the picture track, with line markers as ``LOC`` comments."""
+    picture = otio.schema.Timeline(name=timeline.name, global_start_time=timeline.global_start_time)
+    for track in timeline.tracks:
+        if track.kind == otio.schema.TrackKind.Video:
+            picture.tracks.append(track.clone())
+            break
+    otio.adapters.write_to_file(
+        picture, str(path), adapter_name="cmx_3600", rate=float(timeline_rate(timeline)), style="avid"
+    )
+    return path
+
+
+def write_aaf(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """AAF (``.aaf``) for Avid Media Composer."""
+    otio.adapters.write_to_file(timeline, str(path), adapter_name="AAF", use_empty_mob_ids=True)
+    return path
+
+
+def _ale_columns(take: dict, used: dict[str, list[str]]) -> dict[str, str]:
+    return {
+        "Shot Size": take["shot_size"],
+        "Characters": ", ".join(take["characters"]),
+        "Screen Positions": ", ".join(f"{k}={v}" for k, v in take["screen_positions"].items()),
+        "Lines": " ".join(take["lines"]),
+        "Speaker Visible Lines": " ".join(take["speaker_visible_lines"]),
+        "Words Per Second": f"{take['words_per_second']:.2f}",
+        "Used For Lines": " ".join(used.get(take["name"], [])),
+        "Frame Rate": take["frame_rate"],
+        "Frame Size": f"{take['width']}x{take['height']}",
+    }
+
+
+def write_ale(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """Avid Log Exchange (``.ale``): a log of every take with roughcut's analysis as columns."""
+    meta = timeline.metadata.get("roughcut", {})
+    rate = float(timeline_rate(timeline))
+    used: dict[str, list[str]] = {}
+    for line in meta.get("lines", []):
+        if line.get("take"):
+            used.setdefault(line["take"], []).append(line["id"])
+    log = otio.schema.SerializableCollection(name=f"{timeline.name} takes")
+    for take in meta.get("takes", []):
+        available = otio.opentime.TimeRange(
+            otio.opentime.RationalTime(take["start_frame"], rate),
+            otio.opentime.RationalTime(take["frames"], rate),
+        )
+        clip = otio.schema.Clip(
+            name=Path(take["name"]).stem,
+            media_reference=otio.schema.ExternalReference(
+                target_url=Path(take["path"]).as_uri(), available_range=available
+            ),
+            source_range=available,
+        )
+        clip.metadata["ALE"] = _ale_columns(take, used)
+        log.append(clip)
+    otio.adapters.write_to_file(log, str(path), adapter_name="ale", fps=rate)
+    return path
+
+
+#: Format name → (file suffix, writer, adapter name for reading back).
+WRITERS: dict[str, tuple[str, Callable[[otio.schema.Timeline, Path], Path], str]] = {
+    "otio": (".otio", write_otio, "otio_json"),
+    "fcp7": (".fcp7.xml", write_fcp7, "fcp_xml"),
+    "fcpx": (".fcpxml", write_fcpx, "fcpx_xml"),
+    "edl": (".edl", write_edl, "cmx_3600"),
+    "aaf": (".aaf", write_aaf, "AAF"),
+    "ale": (".ale", write_ale, "ale"),
+}
+
+
+def read_back(path: str | Path, fmt: str, rate: Fraction) -> otio.core.SerializableObject:
+    """Read a file written by one of :data:`WRITERS` through its OTIO adapter (``rate`` in frames per
+    second for the formats that do not store it)."""
+    adapter = WRITERS[fmt][2]
+    kwargs: dict = {}
+    if fmt == "edl":
+        kwargs["rate"] = float(rate)
+    elif fmt == "ale":
+        kwargs["fps"] = float(rate)
+    elif fmt == "fcpx":
+        _fcpx_exact.apply()
+    return otio.adapters.read_from_file(str(path), adapter_name=adapter, **kwargs)
