@@ -154,3 +154,12 @@ def test_uppercase_action_line_is_not_a_character():
 def test_unclosed_boneyard_warns_with_line():
     script = parse_fountain("INT. HALL - NIGHT\n\nBEN\nHi.\n\n/* never closed\n", source="x.fountain")
     assert any(w.startswith("x.fountain:6:") and "boneyard" in w for w in script.warnings)
+
+
+def test_counted_number_that_repeats_a_written_one_warns():
+    script = parse_fountain(
+        "INT. A - DAY #1#\n\nANA\nOne.\n\nINT. B - DAY\n\nANA\nTwo.\n\nINT. C - DAY #2#\n\nANA\nThree.\n",
+        source="dup.fountain",
+    )
+    assert [s.number for s in script.scenes] == ["1", "2", "2"]
+    assert script.warnings == ("dup.fountain:11: scene number 2 also used at line 6; line ids repeat",)
