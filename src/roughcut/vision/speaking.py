@@ -24,11 +24,14 @@ WINDOW_S = 0.36
 THRESHOLD = 0.005
 THRESHOLD_LOW = 0.005
 #: Pauses shorter than this inside speech count as speech, seconds.
-BRIDGE_S = 0.3
+BRIDGE_S = 0.4
 #: Bursts of motion shorter than this are not speech, seconds.
 MIN_SPEECH_S = 0.3
-#: The analysis rate the thresholds were tuned at; motion per sample is scaled to it.
+#: The analysis rate the thresholds were tuned at; motion per sample at a lower rate ``r`` is scaled by
+#: ``(r / REFERENCE_FPS) ** RATE_EXPONENT`` (lips move further between samples further apart, but
+#: less than in proportion: tuned on GRID at 8 and 12.5 frames per second).
 REFERENCE_FPS = 25.0
+RATE_EXPONENT = 0.75
 
 
 def lip_shape(points: np.ndarray, face_height: float) -> np.ndarray:
@@ -55,7 +58,7 @@ def mouth_activity(motion: np.ndarray, opening: np.ndarray, *, sample_rate: floa
     filled = _fill_nan(opening)
     gap_change = np.abs(np.diff(filled, prepend=filled[:1])) if len(filled) else filled
     # Motion between samples further apart is larger: compare per reference-rate step.
-    per_step = (motion + gap_change) * min(1.0, sample_rate / REFERENCE_FPS)
+    per_step = (motion + gap_change) * min(1.0, sample_rate / REFERENCE_FPS) ** RATE_EXPONENT
     window = max(1, round(WINDOW_S * sample_rate))
     return uniform_filter1d(per_step, window, mode="nearest") if len(per_step) else per_step
 
@@ -89,3 +92,19 @@ def speaking_mask(activity: np.ndarray, *, sample_rate: float) -> np.ndarray:
     if shortest > 1:
         speaking = binary_opening(np.pad(speaking, shortest), np.ones(shortest))[shortest:-shortest]
     return speaking
+
+
+def speaking_at(track, frames: np.ndarray) -> np.ndarray:
+    """The track's speaking decision at native ``frames``: each takes its nearest analysed sample,
+    if that is no further than the track's usual spacing between samples (else not speaking)."""
+    frames = np.asarray(frames)
+    sampled = np.array([s.frame for s in track.samples])
+    decisions = np.array(track.speaking, bool)
+    if not len(sampled):
+        return np.zeros(len(frames), bool)
+    after = np.clip(np.searchsorted(sampled, frames), 0, len(sampled) - 1)
+    before = np.clip(after - 1, 0, len(sampled) - 1)
+    nearest = np.where(np.abs(sampled[before] - frames) <= np.abs(sampled[after] - frames), before, after)
+    spacing = float(np.median(np.diff(sampled))) if len(sampled) > 1 else 1.0
+    close = np.abs(sampled[nearest] - frames) <= spacing
+    return decisions[nearest] & close
