@@ -9,6 +9,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from roughcut.media.container import encode_audio
+
 
 def write_video(
     path: Path,
@@ -49,7 +51,7 @@ def write_video(
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
         if audio is not None:
-            write_audio_frames(out, audio, tone(audio_seconds, 48000))
+            encode_audio(out, audio, tone(audio_seconds, 48000))
     return path
 
 
@@ -58,21 +60,10 @@ def tone(seconds: float, rate: int, *, frequency: float = 440.0, level: float = 
     return (level * np.sin(2 * np.pi * frequency * t)).astype(np.float32)
 
 
-def write_audio_frames(out: av.container.OutputContainer, stream, samples: np.ndarray) -> None:
-    block = 1024
-    for k in range(0, len(samples), block):
-        chunk = np.ascontiguousarray(samples[None, k : k + block])
-        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
-        frame.sample_rate = stream.rate
-        frame.pts = k
-        out.mux(stream.encode(frame))
-    out.mux(stream.encode())
-
-
 def write_audio(path: Path, samples: np.ndarray, *, rate: int = 48000, codec: str = "aac") -> Path:
     """Encode mono float32 ``samples`` at ``rate`` Hz with ``codec`` (container from the suffix)."""
     with av.open(str(path), "w") as out:
         stream = out.add_stream(codec, rate=rate)
         stream.layout = "mono"
-        write_audio_frames(out, stream, samples)
+        encode_audio(out, stream, samples)
     return path

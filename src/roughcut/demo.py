@@ -22,6 +22,7 @@ import av
 import numpy as np
 
 from roughcut.errors import RoughcutError
+from roughcut.media.container import encode_audio
 from roughcut.progress import new_progress
 
 #: Bump when the scene changes: an existing demo folder with another version is rebuilt.
@@ -497,14 +498,7 @@ def _encode(path: Path, plan: TakePlan, mix: np.ndarray, tracks: dict[str, np.nd
             out.mux(video.encode(picture))
             bar.advance(task)
         out.mux(video.encode())
-        block = 1024
-        for k in range(0, len(mix), block):
-            chunk = np.ascontiguousarray(mix[None, k : k + block])
-            sound = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
-            sound.sample_rate = SAMPLE_RATE
-            sound.pts = k
-            out.mux(audio.encode(sound))
-        out.mux(audio.encode())
+        encode_audio(out, audio, mix)
     return n_frames
 
 

@@ -1,7 +1,7 @@
 """Media I/O on PyAV (FFmpeg's libraries inside the wheel; no ffmpeg binary).
 
 * :func:`probe` reads what a file holds, with exact rational rates.
-* :func:`read_frames` streams RGB frames at an analysis size and rate, scaled and converted in one step.
+* :func:`read_frames` streams RGB frames at an analysis size and rate (scaled in YUV, then converted).
 * :func:`read_audio` decodes a stream to 16 kHz mono float32 (or its native rate and channels).
 * :func:`thumbnail` grabs one frame; :func:`fingerprint` recognises a file after a rename.
 """

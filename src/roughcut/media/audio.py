@@ -18,6 +18,7 @@ import av
 import numpy as np
 
 from roughcut.errors import MediaError
+from roughcut.media.container import open_media
 
 #: Sample rate in Hz used by every speech analysis (VAD, alignment, recognition).
 ANALYSIS_RATE = 16_000
@@ -58,11 +59,7 @@ def read_audio(
     file when it has no such audio stream or cannot be decoded.
     """
     path = Path(path)
-    try:
-        container = av.open(str(path))
-    except av.error.FFmpegError as exc:
-        raise MediaError(path, f"not a readable media file ({exc})") from exc
-    with container:
+    with open_media(path) as container:
         if len(container.streams.audio) <= stream:
             raise MediaError(path, "has no audio stream" if stream == 0 else f"has no audio stream {stream}")
         audio_stream = container.streams.audio[stream]

@@ -12,6 +12,7 @@ import numpy as np
 import opentimelineio as otio
 
 from roughcut.errors import MediaError
+from roughcut.media.container import open_media
 from roughcut.media.rates import snap_frame_rate
 
 
@@ -65,18 +66,14 @@ def read_frames(
 ) -> Iterator[Frame]:
     """Yield frames of ``path`` scaled to ``width`` pixels and thinned to about ``fps`` per second.
 
-    Scaling and conversion to RGB happen in one swscale call, at the analysis size, and only for the
-    frames kept. Memory stays flat: one frame at a time. ``start_frame`` and ``end_frame`` (exclusive)
+    Scaling (in YUV) and conversion to RGB happen at the analysis size, and only for the frames
+    kept. Memory stays flat: one frame at a time. ``start_frame`` and ``end_frame`` (exclusive)
     are native frame numbers; decoding seeks to the keyframe before ``start_frame``. ``upright``
     applies the stream's display rotation. ``threads=0`` lets FFmpeg pick a thread count.
     Raises :class:`~roughcut.errors.MediaError` when the file cannot be decoded.
     """
     path = Path(path)
-    try:
-        container = av.open(str(path))
-    except av.error.FFmpegError as exc:
-        raise MediaError(path, f"not a readable media file ({exc})") from exc
-    with container:
+    with open_media(path) as container:
         if not container.streams.video:
             raise MediaError(path, "holds no video stream")
         stream = container.streams.video[0]
@@ -98,6 +95,7 @@ def read_frames(
             target_pts = int((origin + Fraction(start_frame) / rate) / time_base)
             container.seek(target_pts, stream=stream, backward=True, any_frame=False)
         last_index = -1
+        rotation: int | None = None
         try:
             for frame in container.decode(stream):
                 if frame.pts is None:
@@ -112,10 +110,15 @@ def read_frames(
                     break
                 if not _selected(index, rate, wanted):
                     continue
-                rotation = round(frame.rotation or 0) % 360 if upright else 0
+                if rotation is None:  # the display matrix is the stream's: read it once
+                    rotation = round(frame.rotation or 0) % 360 if upright else 0
                 # Scale in stored orientation to the size that is right once turned upright.
                 w, h = upright_size if rotation % 180 == 0 else turned_size[::-1]
-                image = frame.to_ndarray(width=w, height=h, format="rgb24")
+                if (w, h) != (frame.width, frame.height):
+                    # Scaling the YUV planes first and converting the small picture to RGB is about
+                    # twice as fast as swscale's combined scale-and-convert path (measured here).
+                    frame = frame.reformat(width=w, height=h)
+                image = frame.to_ndarray(format="rgb24")
                 if rotation:
                     image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))
                 yield Frame(index=index, time=otio.opentime.RationalTime(index, float(rate)), image=image)

@@ -11,6 +11,7 @@ from pathlib import Path
 import av
 
 from roughcut.errors import MediaError
+from roughcut.media.container import open_media
 from roughcut.media.rates import snap_frame_rate
 
 #: Packets read (demux only, no decode) to decide whether a stream's frame rate is variable.
@@ -137,11 +138,7 @@ def probe(path: str | Path) -> MediaInfo:
     path = Path(path)
     if not path.is_file():
         raise MediaError(path, "no such file")
-    try:
-        container = av.open(str(path))
-    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise MediaError(path, f"not a readable media file ({exc.__class__.__name__}: {exc})") from exc
-    with container:
+    with open_media(path) as container:
         if not container.streams.video and not container.streams.audio:
             raise MediaError(path, "holds no video or audio stream")
         container_duration = Fraction(container.duration, av.time_base) if container.duration else Fraction(0)

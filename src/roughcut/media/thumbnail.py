@@ -5,11 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 from PIL import Image
 
 from roughcut.errors import MediaError
+from roughcut.media.container import open_media
 from roughcut.media.frames import read_frames
 from roughcut.media.rates import seconds_to_frame, snap_frame_rate
 
@@ -20,14 +20,11 @@ def thumbnail(path: str | Path, *, seconds: Fraction | float = 0, width: int = 3
     Seeks to the keyframe before and decodes forward, so the frame is exact.
     """
     path = Path(path)
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise MediaError(path, "holds no video stream")
-            stream = container.streams.video[0]
-            rate = snap_frame_rate(stream.average_rate or stream.guessed_rate or stream.base_rate)
-    except av.error.FFmpegError as exc:
-        raise MediaError(path, f"not a readable media file ({exc})") from exc
+    with open_media(path) as container:
+        if not container.streams.video:
+            raise MediaError(path, "holds no video stream")
+        stream = container.streams.video[0]
+        rate = snap_frame_rate(stream.average_rate or stream.guessed_rate or stream.base_rate)
     target = seconds_to_frame(Fraction(seconds), rate)
     last = None
     for frame in read_frames(path, width=width, start_frame=target, end_frame=target + 1):
