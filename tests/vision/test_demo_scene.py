@@ -1,0 +1,109 @@
+"""The demo scene against its ground truth: shot size, people, positions, who speaks, who is visible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roughcut.demo import load_truth
+from roughcut.project import Project
+from roughcut.store import Store
+from roughcut.vision import SpokenLine, analyze_project, assign_characters, line_visibility
+from roughcut.vision.take import STAGE, VERSION
+
+
+@pytest.fixture(scope="module")
+def demo(demo_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    project = Project.open(demo_project)
+    store = Store(tmp_path_factory.mktemp("vision_store") / "store.sqlite")
+    result = analyze_project(project, store=store, workers=2)
+    truth = {take["file"]: take for take in load_truth(demo_project)["takes"]}
+    spoken = {
+        name: [
+            SpokenLine(line["id"], line["character"], line["start"], line["end"]) for line in take["lines"]
+        ]
+        for name, take in truth.items()
+    }
+    return project, store, result, truth, spoken
+
+
+def test_every_take_analysed(demo) -> None:
+    _, _, result, truth, _ = demo
+    assert not result.errors
+    assert set(result.takes) == set(truth)
+
+
+def test_shot_size_people_and_positions(demo) -> None:
+    _, _, result, truth, _ = demo
+    for name, take in truth.items():
+        vision = result.takes[name]
+        assert vision.shot_size == take["shot_size"], name
+        assert vision.people == len(take["people"]), name
+        assert [s.shot_size for s in vision.segments] == [take["shot_size"]], name
+        assert not vision.cuts and not vision.problems and not vision.soft, name
+        found = sorted(vision.persons, key=lambda p: p.person_id)
+        expected = sorted(take["people"], key=lambda p: p["face_center"][0])
+        for person, actor in zip(found, expected, strict=True):
+            assert person.screen_position == actor["screen_position"], name
+            assert person.face_height == pytest.approx(actor["face_height_ratio"], rel=0.08), name
+            (track,) = vision.tracks_of(person.person_id)
+            x, y, w, h = track.samples[len(track.samples) // 2].box
+            assert x + w / 2 == pytest.approx(actor["face_center"][0], abs=0.03), name
+            assert y + h / 2 == pytest.approx(actor["face_center"][1], abs=0.05), name
+            assert {s.yaw for s in track.samples} == {"frontal"}, name
+
+
+def test_characters_from_who_speaks(demo) -> None:
+    _, _, result, truth, spoken = demo
+    mapping = assign_characters(result.takes, spoken)
+    expected = {}
+    for name, take in truth.items():
+        for number, actor in enumerate(sorted(take["people"], key=lambda p: p["face_center"][0]), start=1):
+            expected[f"{name}:person{number}"] = actor["character"]
+    assert mapping == expected
+
+
+def test_characters_from_faces_across_takes(demo) -> None:
+    """A close-up whose actor has no line in it is named after the same face in the other takes."""
+    _, _, result, _, spoken = demo
+    silent = {name: [] if "grace" in name else lines for name, lines in spoken.items()}
+    mapping = assign_characters(result.takes, silent)
+    assert mapping["takes/C01_grace_cu.mp4:person1"] == "GRACE"
+
+
+def test_override_from_config(demo) -> None:
+    _, _, result, _, spoken = demo
+    overrides = {"takes/A01_wide.mp4:person1": "GRACE"}
+    mapping = assign_characters(result.takes, spoken, overrides=overrides)
+    assert mapping["takes/A01_wide.mp4:person1"] == "GRACE"
+    assert "takes/A01_wide.mp4:person2" not in mapping  # GRACE names one person per take
+
+
+def test_line_visibility_against_truth(demo) -> None:
+    _, _, result, truth, spoken = demo
+    mapping = assign_characters(result.takes, spoken)
+    rows = line_visibility(result.takes, spoken, mapping)
+    checked = 0
+    for name, take in truth.items():
+        visible = sorted(p["character"] for p in take["people"])
+        for line, row in zip(take["lines"], rows[name], strict=True):
+            assert row.line_id == line["id"]
+            assert row.speaker_visible == line["speaker_visible"], (name, line["id"])
+            assert row.shot_size == take["shot_size"]
+            assert sorted(row.visible_characters) == visible
+            if line["speaker_visible"]:
+                assert mapping[f"{name}:{row.visual_speaker}"] == line["character"], (name, line["id"])
+            else:
+                assert row.visual_speaker is None, (name, line["id"])
+            checked += 1
+    assert checked == sum(len(t["lines"]) for t in truth.values())
+
+
+def test_cached_per_take(demo) -> None:
+    project, store, result, _, _ = demo
+    assert store.info().entries.get(STAGE) == len(project.takes)
+    again = analyze_project(project, store=store, workers=1)
+    assert again.takes == result.takes
+    assert store.info().entries.get(STAGE) == len(project.takes)
+    assert VERSION >= 1
