@@ -16,6 +16,7 @@ writing the script back loses nothing; otherwise ``markup`` is ``""``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 #: Element kinds a scene (or the script's preamble) can hold besides dialogue.
 ELEMENT_KINDS = (
@@ -90,7 +91,7 @@ class Scene:
     numbered: bool = False
     source_line: int = field(default=0, compare=False)
 
-    @property
+    @cached_property
     def lines(self) -> tuple[DialogueLine, ...]:
         return tuple(e for e in self.elements if isinstance(e, DialogueLine))
 
@@ -113,9 +114,17 @@ class Script:
     preamble: tuple[Element, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
-    @property
+    @cached_property
     def lines(self) -> tuple[DialogueLine, ...]:
+        """Every dialogue line in script order (computed once: the script is immutable)."""
         return tuple(line for scene in self.scenes for line in scene.lines)
+
+    @cached_property
+    def _lines_by_id(self) -> dict[str, DialogueLine]:
+        index: dict[str, DialogueLine] = {}
+        for line in self.lines:
+            index.setdefault(line.id, line)
+        return index
 
     @property
     def characters(self) -> tuple[str, ...]:
@@ -126,10 +135,11 @@ class Script:
         return tuple(seen)
 
     def line(self, line_id: str) -> DialogueLine:
-        for line in self.lines:
-            if line.id == line_id:
-                return line
-        raise KeyError(line_id)
+        """The dialogue line with id ``line_id`` (the first, should a scene number repeat)."""
+        try:
+            return self._lines_by_id[line_id]
+        except KeyError:
+            raise KeyError(line_id) from None
 
     def scene(self, number: str) -> Scene:
         for scene in self.scenes:
