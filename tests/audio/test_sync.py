@@ -90,11 +90,11 @@ def test_group_takes_with_sound(tmp_path: Path, media_dir: Path, timbl: dict[str
     )
     cam_a = _write(tmp_path / "cam_a.wav", timbl["timbl_3"][: 20 * RATE], RATE)  # noisy camera mic
     cam_b = _write(tmp_path / "cam_b.wav", timbl["timbl_1"][30 * RATE : 45 * RATE] * 0.3, RATE)
-    unrelated = _write(
-        tmp_path / "cam_c.wav", read_audio(media_dir / "sync" / "r4_excerpt.ogg", sample_rate=RATE).samples, RATE
-    )
+    r4 = read_audio(media_dir / "sync" / "r4_excerpt.ogg", sample_rate=RATE).samples
+    unrelated = _write(tmp_path / "cam_c.wav", r4, RATE)
     silent = _write(tmp_path / "cam_d.wav", np.zeros(RATE * 2, np.float32), RATE)
-    groups = {g.take.name: g for g in group_takes_with_sound([cam_a, cam_b, unrelated, silent], [sound, other_sound])}
+    found = group_takes_with_sound([cam_a, cam_b, unrelated, silent], [sound, other_sound])
+    groups = {group.take.name: group for group in found}
     assert groups["cam_a.wav"].sound == sound
     assert abs(groups["cam_a.wav"].offset_s - 12.23) <= 0.010
     assert groups["cam_a.wav"].sound_rate == 48000

@@ -174,9 +174,10 @@ def measure_loudness(
 ) -> LoudnessReport:
     """Integrated, dialogue-gated and range loudness and peaks of ``samples`` at ``sample_rate`` Hz.
 
-    ``loudness_range_lu`` is NaN below 3 s (one short-term block). ``speech`` (optional) is a per-sample boolean speech mask; by default webrtcvad finds speech in
-    the channels' mix. Integrated loudness, loudness range and the 400 ms block loudnesses come from
-    pyloudnorm's meter. Raises :class:`RoughcutError` when the signal is shorter than 400 ms.
+    ``speech`` (optional) is a per-sample boolean speech mask; by default :mod:`roughcut.audio.voice`
+    finds speech in the channels' mix. Integrated loudness, loudness range (NaN below 3 s, one
+    short-term block) and the 400 ms block loudnesses come from pyloudnorm's meter. Raises
+    :class:`RoughcutError` when the signal is shorter than 400 ms.
     """
     data = _channels_last(samples)
     n = data.shape[0]
