@@ -98,3 +98,9 @@ def test_arc_peaks_valleys_on_a_known_pattern():
 def test_arc_of_a_scene_without_lines():
     arc = scene_arc("9", [], {})
     assert arc.line_ids == () and arc.climax == "" and arc.peaks == () and arc.mean_intensity == 0.0
+
+
+def test_flat_scene_has_no_climax():
+    script = parse_transcript("A: The train leaves at nine.\nB: Put the box on the table.\n")
+    arc = emotional_arcs(script, analyze_lines(script, languages=LANGUAGES))["1"]
+    assert arc.intensity == (0.0, 0.0) and arc.climax == "" and arc.peaks == arc.valleys == ()

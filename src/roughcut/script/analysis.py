@@ -98,7 +98,8 @@ class SceneArc:
     over three lines (two at the ends), for display; ``intensity`` each line's intensity in [0, 1].
     ``peaks`` and ``valleys`` are the ids of lines whose valence is a local maximum or minimum that
     stands out by at least :data:`PROMINENCE` (neutral taken beyond the scene's first and last line).
-    ``climax`` is the id of the most intense line (the first of equals), ``""`` without lines.
+    ``climax`` is the id of the most intense line (the first of equals), ``""`` when no line has
+    any intensity.
     """
 
     scene: str
@@ -139,7 +140,8 @@ def scene_arc(scene_number: str, line_ids: list[str], analyses: dict[str, LineTe
     intensity = [analyses[i].intensity for i in line_ids]
     smoothed = _smooth(valence)
     count = len(line_ids)
-    climax = line_ids[max(range(count), key=lambda i: (intensity[i], -i))] if count else ""
+    strongest = max(range(count), key=lambda i: (intensity[i], -i)) if count else -1
+    climax = line_ids[strongest] if count and intensity[strongest] > 0 else ""
     return SceneArc(
         scene=scene_number,
         line_ids=tuple(line_ids),

@@ -6,9 +6,10 @@ Page length is measured by laying the script out as a typewritten screenplay pag
 Each element is wrapped to its usual width in characters (:data:`WIDTHS`: scene heading, action,
 transition and centred text 61; character cue 38; parenthetical 25; dialogue and lyrics 35) and
 preceded by one blank line, except parentheticals and dialogue, which sit right under their cue.
-Sections, synopses and notes are not printed and take no space; page breaks, (MORE)/(CONT'D) and
-widow rules are ignored. A scene's length is its heading and everything up to the next heading, in
-eighths of a page rounded to the nearest eighth, at least 1/8 (the industry's convention).
+Sections, synopses and notes are not printed and take no space; the title page is not counted;
+page breaks, (MORE)/(CONT'D) and widow rules are ignored. A scene's length is its heading and
+everything up to the next heading, in eighths of a page rounded to the nearest eighth, at least
+1/8 (the industry's convention).
 
 Screen time is estimated twice: a page a minute (7.5 s an eighth), and from the dialogue alone at
 :data:`WORDS_PER_MINUTE` = 150 spoken words a minute.
