@@ -33,7 +33,8 @@ class Clip:
 @dataclass(frozen=True)
 class Alternative:
     """Another take for a line: the scene's best total cost if the line used it (the rest re-solved),
-    how much worse that is than the chosen cut, and the idiom that weighs most against it."""
+    how much worse that is than the chosen cut (``margin``), and the idiom that weighs most against
+    it. On a pinned line the margin may be negative: then ``idiom`` is the one that prefers it."""
 
     take: str
     cost: float

@@ -247,10 +247,13 @@ def _explain(
             terms = model.path_terms(paths)
             for a, take in enumerate(order):
                 diffs = {name: float(terms[name][a] - best_terms[name][0]) for name in terms}
-                deciding = max(diffs, key=lambda name: diffs[name]) if diffs else "none"
                 margin = float(solution.marginals[k, take] - solution.cost)
-                if margin <= TIE:
+                if not diffs or abs(margin) <= TIE:
                     deciding = "tie"
+                elif margin > 0:  # the idiom that weighs most against the alternative
+                    deciding = max(diffs, key=lambda name: diffs[name])
+                else:  # a pinned line: the idiom that would have preferred the alternative
+                    deciding = min(diffs, key=lambda name: diffs[name])
                 alternatives.append(
                     Alternative(
                         features.take_names[take], float(solution.marginals[k, take]), margin, deciding

@@ -119,7 +119,7 @@ def switch_multicam(
         if who >= 0:
             costs[k] += np.where(shows[:, who], 0.3 * wideness, 3.0)
         if wanted[k] < 0 and speaking[k] < 0:
-            costs[k] += 0.5 * (1 - wideness)
+            costs[k] += 0.2 * (1 - wideness)
     # Go wide at a change of speaker at least every ``wide_every_seconds``.
     wide_steps = max(1, round(min_shot_seconds * 4))
     last_wide = 0

@@ -1,0 +1,142 @@
+"""``roughcut edit``: cut a dialogue scene by editing idioms and deliver it to every editing system."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from roughcut.errors import ConfigError
+
+console = Console()
+EXPORTS = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "srt", "html", "mp4")
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, item = value.partition("=")
+        if not sep or not key or not item:
+            raise ConfigError(f"{option} {value!r}: expected NAME=VALUE")
+        pairs[key.strip()] = item.strip()
+    return pairs
+
+
+def _params(values: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    params: dict[str, dict[str, object]] = {}
+    for key, value in _pairs(values, "--param").items():
+        idiom, dot, name = key.partition(".")
+        if not dot:
+            raise ConfigError(f"--param {key}={value}: expected IDIOM.PARAMETER=VALUE")
+        parsed: object = value
+        for cast in (int, float):
+            try:
+                parsed = cast(value)
+                break
+            except ValueError:
+                continue
+        params.setdefault(idiom, {})[name] = parsed
+    return params
+
+
+def _pace(value: str | None) -> str | float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+@click.command()
+@click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--style",
+    help="A named style (default, paper, dramatic, fast, slow, reactive, wide, or roughcut.toml's).",
+)
+@click.option(
+    "--idiom",
+    "idioms",
+    multiple=True,
+    metavar="NAME=WEIGHT",
+    help="Weight of one idiom, e.g. speaker_visible=2.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="IDIOM.NAME=VALUE",
+    help="e.g. emphasize_character.character=NORA.",
+)
+@click.option("--pace", help="tight, normal, relaxed, or a pause scale such as 0.8.")
+@click.option(
+    "--pin", "pins", multiple=True, metavar="LINE=TAKE", help="Keep TAKE for LINE, e.g. 1.3=B01_nora_cu."
+)
+@click.option(
+    "--j-cut", type=int, default=0, show_default=True, help="Frames the incoming sound leads each cut."
+)
+@click.option(
+    "--l-cut", type=int, default=0, show_default=True, help="Frames the outgoing sound trails each cut."
+)
+@click.option(
+    "--format", "formats", multiple=True, type=click.Choice(EXPORTS), help="Export only these (repeatable)."
+)
+@click.option("--no-preview", is_flag=True, help="Skip the preview MP4.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default PROJECT/roughcut_out).",
+)
+def edit(project, style, idioms, params, pace, pins, j_cut, l_cut, formats, no_preview, out) -> None:  # type: ignore[no-untyped-def]
+    """Cut the dialogue scene in PROJECT and write timelines, subtitles, a report and a preview."""
+    from roughcut.edit.run import edit_project
+
+    chosen = list(formats or EXPORTS)
+    if no_preview and "mp4" in chosen:
+        chosen.remove("mp4")
+    result = edit_project(
+        project,
+        style=style,
+        weights=_pairs(idioms, "--idiom"),
+        params=_params(params),
+        pins=_pairs(pins, "--pin"),
+        pace=_pace(pace),
+        j_cut_frames=j_cut,
+        l_cut_frames=l_cut,
+        out_dir=out,
+        formats=chosen,
+    )
+    print_cut(result)
+
+
+def print_cut(result) -> None:  # type: ignore[no-untyped-def]
+    """The cut as a table, its warnings, the files written and the read-back check."""
+    cut = result.cut
+    table = Table(title=f"Scene {cut.scene}: style {cut.style}, pace {cut.pace.name}")
+    for column in ("line", "who", "take", "record in", "decided by", "next best"):
+        table.add_column(column)
+    for line in cut.lines:
+        seconds = f"{float(line.record_in / cut.rate):.2f} s"
+        best = line.alternatives[0] if line.alternatives else None
+        alternative = f"{best.take} (+{best.margin:.2f}, {best.idiom})" if best else "-"
+        take = (line.take or "[red]GAP[/red]") + (" (pinned)" if line.pinned else "")
+        table.add_row(line.line_id, line.character, take, seconds, line.idiom, alternative)
+    console.print(table)
+    console.print(
+        f"{len(cut.shots())} shots, mean {cut.mean_shot_seconds():.2f} s, total cost {cut.cost:.2f}"
+    )
+    for warning in cut.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    for fmt, path in result.paths.items():
+        console.print(f"  {fmt}: {path}")
+    for fmt, problems in result.round_trip.items():
+        if problems:
+            console.print(f"[red]{fmt} does not read back frame-exact:[/red] {problems[0]}", highlight=False)
+    exact = [fmt for fmt, problems in result.round_trip.items() if not problems]
+    if exact:
+        console.print(f"read back frame-exact through OpenTimelineIO: {', '.join(exact)}")
+
+
+COMMANDS = [edit]

@@ -1,0 +1,89 @@
+"""Edit a project folder end to end: coverage → cut → timeline → files in the output folder.
+
+This is what ``roughcut edit`` and the pipeline call. Until real speech and vision analysis feed
+:class:`~roughcut.edit.coverage.SceneCoverage`, the coverage comes from a demo project's
+``truth.json`` (:func:`~roughcut.edit.coverage.coverage_from_demo_truth`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from roughcut.edit.coverage import SceneCoverage, coverage_from_demo_truth
+from roughcut.edit.cut import Cut
+from roughcut.edit.editor import edit_scene
+from roughcut.edit.styles import styles_from_config
+from roughcut.edit.timeline import to_timeline
+from roughcut.errors import ConfigError
+from roughcut.project import Project
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """The cut, its timeline, the files written (by format) and what did not read back frame-exact."""
+
+    cut: Cut
+    timeline: otio.schema.Timeline
+    paths: dict[str, Path]
+    round_trip: dict[str, list[str]]
+
+
+def resolve_pins(coverage: SceneCoverage, pins: Mapping[str, str]) -> dict[str, str]:
+    """Pins with takes given by full name, file stem (``B01_nora_cu``) or a unique prefix."""
+    names = [t.name for t in coverage.takes]
+    resolved = {}
+    for line_id, wanted in pins.items():
+        if wanted in names:
+            resolved[line_id] = wanted
+            continue
+        matches = [n for n in names if Path(n).stem == wanted] or [n for n in names if n.startswith(wanted)]
+        if len(matches) != 1:
+            found = "no take" if not matches else f"{len(matches)} takes"
+            raise ConfigError(f"pin {line_id}={wanted}: {found} match; takes: {', '.join(names)}")
+        resolved[line_id] = matches[0]
+    return resolved
+
+
+def edit_project(
+    directory: str | Path,
+    *,
+    style: str | None = None,
+    weights: Mapping[str, Any] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    pins: Mapping[str, str] | None = None,
+    pace: str | float | None = None,
+    j_cut_frames: int = 0,
+    l_cut_frames: int = 0,
+    out_dir: str | Path | None = None,
+    formats: Iterable[str] | None = None,
+    coverage: SceneCoverage | None = None,
+) -> EditResult:
+    """Cut the project in ``directory`` and write ``formats`` (default: all) into ``out_dir``
+    (default: the project's output folder). ``roughcut.toml``'s ``[edit]`` table gives the defaults
+    for ``style``, ``pace`` and idiom weights (``[edit.idioms]``) and defines styles
+    (``[edit.styles.NAME]``); arguments override it."""
+    from roughcut.export import FORMATS, check_round_trip, write_all
+
+    project = Project.open(directory)
+    settings = project.config.get("edit", {})
+    coverage = coverage or coverage_from_demo_truth(project.root)
+    merged_weights = {**settings.get("idioms", {}), **(weights or {})}
+    cut = edit_scene(
+        coverage,
+        style=style or settings.get("style", "default"),
+        weights=merged_weights,
+        params=params,
+        pins=resolve_pins(coverage, pins or {}),
+        pace=pace if pace is not None else settings.get("pace", "normal"),
+        j_cut_frames=j_cut_frames,
+        l_cut_frames=l_cut_frames,
+        styles=styles_from_config(project.config),
+    )
+    timeline = to_timeline(cut, coverage)
+    paths = write_all(timeline, out_dir or project.output_dir, formats or FORMATS)
+    return EditResult(cut, timeline, paths, check_round_trip(timeline, paths))
