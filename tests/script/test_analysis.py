@@ -104,3 +104,21 @@ def test_flat_scene_has_no_climax():
     script = parse_transcript("A: The train leaves at nine.\nB: Put the box on the table.\n")
     arc = emotional_arcs(script, analyze_lines(script, languages=LANGUAGES))["1"]
     assert arc.intensity == (0.0, 0.0) and arc.climax == "" and arc.peaks == arc.valleys == ()
+
+
+def test_analysis_is_cached_by_dialogue(tmp_path, monkeypatch):
+    from roughcut.script import analysis
+    from roughcut.store import Store
+
+    store = Store(tmp_path / "cache.sqlite")
+    script = parse_fountain(fountain_script())
+    first = analyze_lines(script, languages=LANGUAGES, store=store)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("analysed again instead of using the cache")
+
+    monkeypatch.setattr(analysis, "_analyze", fail)
+    assert analyze_lines(script, languages=LANGUAGES, store=store) == first
+    changed = parse_fountain(fountain_script().replace("Twice.", "Three times."))
+    with pytest.raises(AssertionError, match="analysed again"):
+        analyze_lines(changed, languages=LANGUAGES, store=store)

@@ -8,7 +8,10 @@ valleys" idioms of the editor.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +21,13 @@ from roughcut.text.emotion import emotion
 from roughcut.text.keywords import keywords
 from roughcut.text.language import COMMON_LANGUAGES, detect_language
 from roughcut.text.sentiment import sentiment
+
+if TYPE_CHECKING:
+    from roughcut.store import Store
+
+#: Cache stage name and version of the text analysis (bump the version when its output changes).
+STAGE = "script.text_analysis"
+VERSION = 1
 
 #: Intensity from which a line counts as emotionally intense (Leake et al. 2017 use 0.65).
 INTENSE = 0.65
@@ -62,10 +72,38 @@ def script_language(script: Script, *, languages: tuple[str, ...] = COMMON_LANGU
     return guess.code if guess else ""
 
 
+def dialogue_fingerprint(script: Script) -> str:
+    """A hash of the script's dialogue (line ids and texts): the cache key of its text analysis."""
+    text = json.dumps([[line.id, line.text] for line in script.lines], ensure_ascii=False)
+    return "dialogue:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def analyze_lines(
-    script: Script, *, languages: tuple[str, ...] = COMMON_LANGUAGES, top_keywords: int = 5
+    script: Script,
+    *,
+    languages: tuple[str, ...] = COMMON_LANGUAGES,
+    top_keywords: int = 5,
+    store: Store | None = None,
 ) -> dict[str, LineTextAnalysis]:
-    """Analyse every dialogue line of ``script``; keyed by line id, in script order."""
+    """Analyse every dialogue line of ``script``; keyed by line id, in script order.
+
+    Results are cached in ``store`` (the default store when ``None``) under a hash of the dialogue,
+    so a second run loads no model.
+    """
+    from roughcut.store import Store
+
+    store = store if store is not None else Store()
+    params = {"languages": list(languages), "top_keywords": top_keywords}
+    return store.cached(
+        dialogue_fingerprint(script),
+        STAGE,
+        VERSION,
+        params,
+        lambda: _analyze(script, languages=languages, top_keywords=top_keywords),
+    )
+
+
+def _analyze(script: Script, *, languages: tuple[str, ...], top_keywords: int) -> dict[str, LineTextAnalysis]:
     fallback = script_language(script, languages=languages)
     result: dict[str, LineTextAnalysis] = {}
     for line in track(script.lines, "Analysing dialogue"):
