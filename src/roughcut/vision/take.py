@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -291,13 +292,21 @@ def analyze_project(
             for name, _take, key, outcome in track(outcomes, "Analysing faces and shots", total=len(missing)):
                 _collect(store, params, results, errors, name, key, outcome)
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(missing))) as pool:
+            # mediapipe's graphs run threads: workers are spawned, never forked from a parent that
+            # may hold them.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(missing)), mp_context=context) as pool:
                 futures = {
-                    pool.submit(_run_safely, take, fps, width): (name, key) for name, take, key in missing
+                    pool.submit(_run_safely, take, fps, width): (name, take, key)
+                    for name, take, key in missing
                 }
                 for future in track(as_completed(futures), "Analysing faces and shots", total=len(futures)):
-                    name, key = futures[future]
-                    _collect(store, params, results, errors, name, key, future.result())
+                    name, take, key = futures[future]
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # a worker that died takes only its take down
+                        outcome = MediaError(take, f"vision analysis failed ({type(exc).__name__}: {exc})")
+                    _collect(store, params, results, errors, name, key, outcome)
     ordered = {
         project.take_name(t): results[project.take_name(t)]
         for t in project.takes
@@ -306,14 +315,30 @@ def analyze_project(
     return ProjectVision(takes=ordered, errors=tuple(errors))
 
 
-def _run_safely(path: Path, fps, width) -> TakeVision | RoughcutError:
+@dataclass(frozen=True)
+class _Failure:
+    """A take's error as it crosses the process boundary (``MediaError`` does not unpickle)."""
+
+    path: str
+    problem: str
+    media: bool
+
+    def error(self) -> RoughcutError:
+        return MediaError(self.path, self.problem) if self.media else RoughcutError(self.problem)
+
+
+def _run_safely(path: Path, fps, width) -> TakeVision | _Failure:
     try:
         return analyze_take(path, fps=fps, width=width)
+    except MediaError as exc:
+        return _Failure(str(exc.path), exc.problem, True)
     except RoughcutError as exc:
-        return exc
+        return _Failure(str(path), str(exc), False)
 
 
 def _collect(store, params, results, errors, name: str, key: str, outcome) -> None:
+    if isinstance(outcome, _Failure):
+        outcome = outcome.error()
     if isinstance(outcome, RoughcutError):
         errors.append(outcome)
         return

@@ -1,0 +1,98 @@
+"""Shot cuts on real edited footage, sharpness, and bad input handled and reported."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from roughcut.errors import MediaError
+from roughcut.media import thumbnail
+from roughcut.project import Project
+from roughcut.store import Store
+from roughcut.vision import analyze_project, analyze_take
+from roughcut.vision.sharpness import laplacian_variance
+from tests.synthetic import write_video
+
+
+def write_frames(path: Path, images: list[np.ndarray], rate: Fraction = Fraction(24)) -> Path:
+    """Encode RGB frames as H.264."""
+    height, width = images[0].shape[:2]
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"preset": "ultrafast", "crf": "18"}
+        for image in images:
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        out.mux(stream.encode())
+    return path
+
+
+def test_cuts_in_edited_footage(media_dir: Path) -> None:
+    video = media_dir / "video" / "testvideo.mp4"
+    expected = json.loads((media_dir / "video" / "testvideo.cuts.content.json").read_text())["cuts"]
+    vision = analyze_take(video)
+    assert list(vision.cuts) == expected  # native frames 30, 180, 394 at 29.97 fps, found at 8 fps
+    assert vision.frame_rate == Fraction(30000, 1001)
+    assert "no face found (an insert or a cutaway?)" in vision.problems
+    assert vision.shot_size is None and vision.people == 0
+    starts = [s.start_frame for s in vision.segments]
+    assert set(expected) <= set(starts)  # segments split at cuts
+
+
+def test_soft_take_flagged(demo_project: Path, tmp_path: Path) -> None:
+    import cv2
+
+    frame = thumbnail(demo_project / "takes" / "B01_nora_cu.mp4", seconds=5.0, width=640)
+    sharp = write_frames(tmp_path / "sharp.mp4", [frame] * 12)
+    soft = write_frames(tmp_path / "soft.mp4", [cv2.GaussianBlur(frame, (0, 0), 4)] * 12)
+    sharp_vision, soft_vision = analyze_take(sharp), analyze_take(soft)
+    assert laplacian_variance(cv2.GaussianBlur(frame, (0, 0), 4)) < laplacian_variance(frame) / 4
+    assert soft_vision.sharpness < sharp_vision.sharpness / 4
+    assert soft_vision.soft and not sharp_vision.soft
+
+
+def test_small_faces_reported(demo_project: Path, tmp_path: Path) -> None:
+    """The wide two-shot shrunk into a corner of a big frame: faces 2.5 % of the frame height."""
+    import cv2
+
+    frame = thumbnail(demo_project / "takes" / "A01_wide.mp4", seconds=5.0, width=1280)
+    canvas = np.zeros((1440, 2560, 3), np.uint8)
+    small = cv2.resize(frame, (320, 180), interpolation=cv2.INTER_AREA)
+    canvas[100:280, 100:420] = small
+    vision = analyze_take(write_frames(tmp_path / "tiny.mp4", [canvas] * 16))
+    assert vision.problems
+    assert any("too small" in p or "no face" in p for p in vision.problems)
+    assert vision.shot_size in (None, "ELS")
+
+
+def test_rotated_phone_footage(tmp_path: Path) -> None:
+    video = write_video(tmp_path / "phone.mp4", frames=24, size=(320, 240), rotation=90)
+    vision = analyze_take(video)
+    assert vision.frame_size == (240, 320)
+    assert vision.analysis_size[0] < vision.analysis_size[1]
+    assert any(p.startswith("rotated") for p in vision.problems)
+
+
+def test_extreme_aspect_ratio(tmp_path: Path) -> None:
+    video = write_video(tmp_path / "strip.mp4", frames=24, size=(640, 32))
+    vision = analyze_take(video)
+    assert any("extreme aspect ratio" in p for p in vision.problems)
+    assert any("too small to search" in p for p in vision.problems)
+    assert vision.tracks == ()
+
+
+def test_broken_take_does_not_stop_the_others(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "takes").mkdir(parents=True)
+    write_video(root / "takes" / "good.mp4", frames=24)
+    (root / "takes" / "broken.mp4").write_bytes(b"not a video at all" * 100)
+    with pytest.raises(MediaError, match="broken.mp4"):
+        analyze_take(root / "takes" / "broken.mp4")
+    result = analyze_project(Project.open(root), store=Store(tmp_path / "store.sqlite"), workers=2)
+    assert list(result.takes) == ["takes/good.mp4"]
+    assert len(result.errors) == 1 and "broken.mp4" in str(result.errors[0])

@@ -1,0 +1,127 @@
+"""Shot size convention, geometry, tracking, persons and the speaking decision on made-up data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from roughcut.vision.faces import FaceTracker, Observation, merge_observations
+from roughcut.vision.faces import RawTrack as Raw
+from roughcut.vision.geometry import iou, screen_third, yaw_class
+from roughcut.vision.model import FaceSample, FaceTrack
+from roughcut.vision.persons import appearance_distance, group_tracks, make_persons
+from roughcut.vision.shot_size import SHOT_SIZE_LIMITS, SHOT_SIZES, classify_shot_size
+from roughcut.vision.speaking import speaking_at, speaking_mask
+from roughcut.vision.take import _split_at_cuts
+
+
+@pytest.mark.parametrize(
+    ("ratio", "size"),
+    [(0.20, "MS"), (0.42, "CU"), (0.9, "ECU"), (0.30, "MCU"), (0.125, "MLS"), (0.077, "LS"), (0.02, "ELS")],
+)
+def test_shot_size_convention(ratio: float, size: str) -> None:
+    assert classify_shot_size(ratio) == size
+
+
+def test_shot_sizes_ordered_by_limits() -> None:
+    assert list(SHOT_SIZE_LIMITS) == sorted(SHOT_SIZE_LIMITS, reverse=True)
+    for name, limit in zip(SHOT_SIZES, SHOT_SIZE_LIMITS, strict=False):
+        assert classify_shot_size(limit) == name
+        assert classify_shot_size(limit - 1e-6) != name
+
+
+def test_geometry() -> None:
+    assert [screen_third(x) for x in (0.1, 0.5, 0.9)] == ["left", "centre", "right"]
+    assert [yaw_class(a) for a in (0.05, 0.5, 0.95)] == ["frontal", "three_quarter", "profile"]
+    assert iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0
+    assert iou((0, 0, 10, 10), (5, 0, 10, 10)) == pytest.approx(50 / 150)
+    assert iou((0, 0, 1, 1), (5, 5, 1, 1)) == 0.0
+
+
+def _sample(frame: int, x: float = 0.4, landmarks: bool = True, moving: bool = False) -> FaceSample:
+    return FaceSample(
+        frame=frame,
+        time_s=frame / 25,
+        box=(x, 0.3, 0.1, 0.2),
+        face_height=0.2,
+        yaw="frontal",
+        mouth_opening=0.02 if landmarks else None,
+        mouth_motion=(0.02 if moving else 0.0) if landmarks else None,
+        screen_position=screen_third(x + 0.05),
+        has_landmarks=landmarks,
+        score=0.9,
+    )
+
+
+def test_tracker_links_through_a_brief_miss_and_keeps_faces_apart() -> None:
+    tracker = FaceTracker((640, 360))
+    ids = []
+    for k in range(10):
+        obs = [Observation((100 + k, 100, 60, 80), None, None, 0.9)]
+        if k != 4:  # one missed frame
+            obs.append(Observation((400 - k, 100, 60, 80), None, None, 0.9))
+        tracks = tracker.assign(k / 8, obs)
+        for o, t in zip(obs, tracks, strict=True):
+            t.samples.append(_sample(k, landmarks=False))
+            t.last_box, t.last_time = o.box, k / 8
+        ids.append([t.track_id for t in tracks])
+    assert {i[0] for i in ids} == {1} and {i[1] for i in ids if len(i) > 1} == {2}
+    assert len(ids[4]) == 1
+    # Two seconds later the face is a new track.
+    (late,) = tracker.assign(10 / 8 + 2.0, [Observation((100, 100, 60, 80), None, None, 0.9)])
+    assert late.track_id == 3
+
+
+def test_detection_covered_by_mesh_is_not_a_second_face() -> None:
+    mesh = Observation((100, 100, 60, 80), np.zeros((468, 3)), None, 1.0)
+    same = Observation((102, 98, 58, 84), None, np.zeros((6, 2)), 0.8)
+    other = Observation((400, 100, 60, 80), None, np.zeros((6, 2)), 0.7)
+    merged = merge_observations([mesh], [same, other])
+    assert len(merged) == 2
+    assert merged[0].score == 0.8 and merged[0].landmarks is not None
+    assert merged[1] is other
+
+
+def test_tracks_split_at_cuts() -> None:
+    raw = Raw(track_id=1, samples=tuple(_sample(f) for f in range(0, 40, 3)), appearance=(1.0,))
+    parts = _split_at_cuts([raw], [20])
+    assert [p.samples[0].frame for p in parts] == [0, 21]
+    assert [p.track_id for p in parts] == [1, 2]
+
+
+def _track(track_id: int, frames: range, x: float, colour: list[float]) -> FaceTrack:
+    samples = tuple(_sample(f, x=x) for f in frames)
+    n = len(samples)
+    return FaceTrack(track_id, samples, (0.0,) * n, (False,) * n, tuple(colour))
+
+
+def test_persons_never_merge_faces_seen_together() -> None:
+    a = _track(1, range(0, 50), 0.1, [1, 0, 0, 0])
+    b = _track(2, range(0, 50), 0.7, [1, 0, 0, 0])  # same colour, same time: two people
+    c = _track(3, range(60, 90), 0.12, [0.9, 0.1, 0, 0])  # a comes back after leaving
+    assert appearance_distance(a.appearance, c.appearance) < 0.35
+    groups = group_tracks([a, b, c])
+    assert sorted(sorted(t.track_id for t in g) for g in groups) == [[1, 3], [2]]
+    tracks, persons = make_persons([a, b, c])
+    assert [p.person_id for p in persons] == ["person1", "person2"]
+    assert persons[0].track_ids == (1, 3) and persons[0].screen_position == "left"
+    assert [t.person for t in tracks] == ["person1", "person2", "person1"]
+
+
+def test_speaking_mask_bridges_pauses_and_drops_twitches() -> None:
+    rate = 25.0
+    activity = np.zeros(100)
+    activity[20:40] = 0.01  # speech
+    activity[44:60] = 0.01  # after a 0.16 s pause
+    activity[80:83] = 0.01  # a 0.12 s twitch
+    speaking = speaking_mask(activity, sample_rate=rate)
+    assert speaking[20:60].all()
+    assert not speaking[:15].any() and not speaking[65:].any()
+
+
+def test_speaking_at_native_frames() -> None:
+    samples = tuple(_sample(f) for f in range(0, 30, 3))
+    track = FaceTrack(1, samples, (0.0,) * 10, (False,) * 5 + (True,) * 5, (1.0,))
+    speaking = speaking_at(track, np.arange(40))
+    assert not speaking[:13].any() and speaking[14:29].all()
+    assert not speaking[32:].any()  # past the track's end
