@@ -24,6 +24,9 @@ def demo(out: Path, rebuild: bool) -> None:
     console.print(f"\n[bold]Demo project:[/bold] {out.resolve()}")
     for label, path in result.outputs.items():
         console.print(f"  {label}: {path}")
+    if result.truth_report is not None and not result.truth_report.passed:
+        console.print("[yellow]warning:[/yellow] the alignment missed the demo's ground truth (see above)")
+    console.print(f"\nEdit it in your browser: roughcut serve {out}")
 
 
 COMMANDS = [demo]

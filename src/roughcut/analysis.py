@@ -1,0 +1,211 @@
+"""The analyse stage of a project: script, speech alignment, vision and text, joined into coverage.
+
+:func:`analyze_project` runs every analysis a project needs (each cached in the store by the media's
+fingerprint) and :func:`scene_coverage` turns the results into the editor's input,
+:class:`~roughcut.edit.coverage.SceneCoverage`: for each take and line, exact frames, who speaks and
+whether they are seen, the framing, the pace and the voice's arousal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from roughcut.edit.coverage import LineCoverage, LineInfo, SceneCoverage, TakeInfo
+from roughcut.errors import RoughcutError
+from roughcut.media import probe
+from roughcut.project import Project
+from roughcut.script.model import Script
+from roughcut.store import Store
+
+
+@dataclass
+class ProjectAnalysis:
+    """Everything analysed about a project, keyed by take name (path relative to the project)."""
+
+    project: Project
+    script: Script
+    alignments: dict  # take -> roughcut.speech.align.TakeAlignment
+    visions: dict  # take -> roughcut.vision.model.TakeVision
+    characters: dict[str, str]  # "take:personN" -> character
+    visibility: dict  # take -> tuple[roughcut.vision.speakers.LineVisibility, ...]
+    text: dict  # line id -> roughcut.script.analysis.LineTextAnalysis
+    arousal: dict[tuple[str, str], float] = field(default_factory=dict)  # (line id, take) -> 0..1
+    problems: list[str] = field(default_factory=list)
+
+
+def analyze_project(
+    project: Project, *, store: Store | None = None, workers: int | None = None
+) -> ProjectAnalysis:
+    """Read the script, align it to every take, analyse faces and voices; cached in ``store``.
+
+    A take that cannot be read becomes a line in ``problems``; the rest goes on.
+    """
+    from roughcut.script import read_script
+    from roughcut.script.analysis import analyze_lines
+    from roughcut.speech.align import align_project
+    from roughcut.vision import analyze_project as analyze_vision
+    from roughcut.vision.speakers import SpokenLine, assign_characters, line_visibility
+
+    if project.script is None:
+        raise RoughcutError(f"{project.root}: no screenplay (.fountain, .fdx or NAME: line .txt) found")
+    store = store if store is not None else Store()
+    script = read_script(project.script)
+    alignments = align_project(project, script, store=store)
+    problems = [f"{take}: {a.problem}" for take, a in alignments.items() if a.problem]
+    vision = analyze_vision(project, store=store, workers=workers)
+    problems += [str(error) for error in vision.errors]
+    spoken = {
+        take: [SpokenLine(line.line_id, line.character, line.start_s, line.end_s) for line in a.lines]
+        for take, a in alignments.items()
+    }
+    overrides = project.config.get("characters", {})
+    characters = assign_characters(vision.takes, spoken, overrides=overrides)
+    visibility = line_visibility(vision.takes, spoken, characters)
+    text = analyze_lines(script, store=store)
+    arousal = _arousal(project, alignments, store)
+    return ProjectAnalysis(
+        project=project,
+        script=script,
+        alignments=alignments,
+        visions=dict(vision.takes),
+        characters=characters,
+        visibility=visibility,
+        text=text,
+        arousal=arousal,
+        problems=problems,
+    )
+
+
+def _arousal(project: Project, alignments: dict, store: Store) -> dict[tuple[str, str], float]:
+    """The voice's arousal (0..1, pitch and energy against the speaker's own range) per line and take."""
+    from roughcut.audio.prosody import line_prosody
+    from roughcut.media import fingerprint, read_audio
+
+    out: dict[tuple[str, str], float] = {}
+    for take, alignment in alignments.items():
+        if alignment.problem or not alignment.lines:
+            continue
+        path = project.root / take
+        key = [(a.line_id, a.start, a.end) for a in alignment.lines]
+
+        def compute(path: Path = path, alignment=alignment) -> dict[str, float]:
+            audio = read_audio(path)
+            values = {}
+            for line in alignment.lines:
+                if line.occurrence:
+                    continue
+                words = [(w.start_s, w.end_s) for w in line.words]
+                prosody = line_prosody(
+                    audio.samples, audio.sample_rate, line.start_s, line.end_s, words=words
+                )
+                values[line.line_id] = float(prosody.arousal)
+            return values
+
+        values = store.cached(fingerprint(path), "prosody", 1, key, compute)
+        out.update({(line_id, take): value for line_id, value in values.items()})
+    return out
+
+
+def _best_performance(alignment, line_id: str):
+    performances = [a for a in alignment.lines if a.line_id == line_id]
+    return max(performances, key=lambda a: (a.confidence, -a.occurrence)) if performances else None
+
+
+def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> SceneCoverage:
+    """The editor's input for ``scene`` (its number; default: the first scene with dialogue).
+
+    Each take's framing is the shot size vision found most often while the scene's lines are said;
+    its people are the characters mapped to the persons it shows. A line's coverage in a take comes
+    from its best-aligned performance; frames are exact at the take's rate (start rounded down, end
+    rounded up).
+    """
+    scenes = [s for s in analysis.script.scenes if s.lines]
+    if not scenes:
+        raise RoughcutError(f"{analysis.script.source or 'the script'}: no dialogue")
+    chosen = next((s for s in scenes if s.number == scene), None) if scene else scenes[0]
+    if chosen is None:
+        raise RoughcutError(
+            f"no scene {scene!r} with dialogue; scenes: {', '.join(s.number for s in scenes)}"
+        )
+    line_ids = {line.id for line in chosen.lines}
+    lines = tuple(
+        LineInfo(
+            id=line.id,
+            character=line.character,
+            text=line.text,
+            intensity=analysis.text[line.id].intensity if line.id in analysis.text else 0.0,
+            words=tuple(line.text.split()),
+        )
+        for line in chosen.lines
+    )
+    takes: list[TakeInfo] = []
+    coverage: dict[tuple[str, str], LineCoverage] = {}
+    for take, alignment in analysis.alignments.items():
+        vision = analysis.visions.get(take)
+        if vision is None or alignment.problem:
+            continue
+        rows = {row.line_id: row for row in analysis.visibility.get(take, ()) if row.line_id in line_ids}
+        named = {
+            key.rsplit(":", 1)[1]: character
+            for key, character in analysis.characters.items()
+            if key.rsplit(":", 1)[0] == take
+        }
+        positions = {named[p.person_id]: p.screen_position for p in vision.persons if p.person_id in named}
+        sizes = Counter(row.shot_size for row in rows.values() if row.shot_size)
+        shot_size = sizes.most_common(1)[0][0] if sizes else (vision.shot_size or "LS")
+        info = probe(analysis.project.root / take)
+        rate = vision.frame_rate
+        takes.append(
+            TakeInfo(
+                name=take,
+                path=analysis.project.root / take,
+                frame_rate=rate,
+                width=vision.frame_size[0],
+                height=vision.frame_size[1],
+                duration_frames=vision.frame_count,
+                shot_size=shot_size,
+                characters_visible=tuple(sorted(positions)),
+                screen_positions=positions,
+                has_audio=info.has_audio,
+                timecode=info.timecode,
+            )
+        )
+        for line_id in line_ids:
+            performance = _best_performance(alignment, line_id)
+            if performance is None:
+                continue
+            row = rows.get(line_id)
+            seconds = max(performance.end_s - performance.start_s, 1e-3)
+            coverage[(line_id, take)] = LineCoverage(
+                line_id=line_id,
+                take_name=take,
+                start_frame=math.floor(Fraction(performance.start, performance.sample_rate) * rate),
+                end_frame=math.ceil(Fraction(performance.end, performance.sample_rate) * rate),
+                speaker_visible=bool(row and row.speaker_visible),
+                speaker_on_screen_position=positions.get(performance.character),
+                visible_characters=row.visible_characters if row else tuple(sorted(positions)),
+                shot_size=(row.shot_size if row and row.shot_size else shot_size),
+                confidence=float(performance.confidence),
+                speech_rate=len(performance.words) / seconds,
+                arousal=analysis.arousal.get((line_id, take)),
+            )
+    if not takes:
+        raise RoughcutError(
+            f"{analysis.project.root}: no take could be analysed; " + "; ".join(analysis.problems)
+        )
+    return SceneCoverage(
+        scene=chosen.number,
+        lines=lines,
+        takes=tuple(takes),
+        coverage=coverage,
+        characters=chosen.characters,
+    )
+
+
+def project_coverage(directory: str | Path, *, store: Store | None = None) -> SceneCoverage:
+    """Analyse the project in ``directory`` (cached) and return its first dialogue scene's coverage."""
+    return scene_coverage(analyze_project(Project.open(directory), store=store))
