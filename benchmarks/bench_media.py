@@ -131,9 +131,8 @@ def main() -> None:
     plain_wall, plain_cpu, _ = best["plain PyAV decode + RGB"]
     for label in ("read_frames full size (RGB)", "read_frames 640 px"):
         wall, cpu, _ = best[label]
-        print(
-            f"ratio {label} / plain decode+RGB throughput: wall {plain_wall / wall:.2f}, cpu {plain_cpu / cpu:.2f}"
-        )
+        ratios = f"wall {plain_wall / wall:.2f}, cpu {plain_cpu / cpu:.2f}"
+        print(f"ratio {label} / plain decode+RGB throughput: {ratios}")
     decode_wall, decode_cpu, _ = best["plain PyAV decode only"]
     wall, cpu, _ = best["read_frames 640 px, 8 fps"]
     print(
