@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from fractions import Fraction
 
@@ -26,7 +27,7 @@ def jump_cuts(cut: Cut, coverage: SceneCoverage) -> list[tuple[str, str]]:
     """Adjacent shots from different takes with the same framing of the same people."""
     found = []
     shots = cut.shots()
-    for a, b in zip(shots, shots[1:], strict=False):
+    for a, b in itertools.pairwise(shots):
         ta, tb = coverage.take(a.take), coverage.take(b.take)
         if (
             a.take != b.take
@@ -153,7 +154,7 @@ def test_a_line_no_take_holds_becomes_a_marked_gap(demo_coverage: SceneCoverage)
     assert any("1.4" in w and "gap" in w for w in cut.warnings)
     gap = cut.line("1.4")
     assert gap.is_gap and gap.record_out > gap.record_in
-    assert [c for c in cut.video if c.take is None][0].line_id == "1.4"
+    assert next(c for c in cut.video if c.take is None).line_id == "1.4"
     timeline = to_timeline(cut, holey)
     gaps = [item for item in timeline.tracks[0] if isinstance(item, otio.schema.Gap)]
     assert len(gaps) == 1 and gaps[0].markers[0].name == "MISSING 1.4"

@@ -170,7 +170,7 @@ def render_preview(
                 frames = round(item.duration().value)
                 lines = item.metadata.get("roughcut", {}).get("lines", [])
                 if isinstance(item, otio.schema.Clip):
-                    text = f"{' '.join(lines)}  {item.name}"
+                    text = f"{', '.join(lines)} | {item.name}"
                     source = _source_frames(
                         media_path(item), _source_start(item), frames, rate, size, threads
                     )

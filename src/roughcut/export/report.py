@@ -1,5 +1,5 @@
-"""The HTML report of a cut: a row per line with the chosen take's picture, the alternatives and
-their costs, and the idioms that decided."""
+"""The HTML report of a cut: a row per line with a picture of the chosen take, the alternatives
+with their extra cost and the idiom against each, and the idioms that decided."""
 
 from __future__ import annotations
 
@@ -85,12 +85,8 @@ def report_html(timeline: otio.schema.Timeline, out: OutputDir, stem: str) -> st
         )
         alts = []
         for alt in line.get("alternatives", []):
-            other = takes.get(alt["take"], {})
-            frame = _middle(other, line["id"])
-            small = thumbs.name(other, frame) if other and frame is not None else None
-            img = f"<img src='{esc(small)}' width={THUMB_WIDTH // 2}>" if small else ""
             alts.append(
-                f"<div class=alt>{img}{esc(alt['take'])}<br><span class=muted>+{alt['margin']:.2f} "
+                f"<div class=alt>{esc(alt['take'])}<br><span class=muted>{alt['margin']:+.2f} "
                 f"({esc(alt['idiom'])})</span></div>"
             )
         pinned = " (pinned)" if line.get("pinned") else ""

@@ -1,0 +1,158 @@
+"""Every export of a cut, read back through OpenTimelineIO, frame-exact at the common rates."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+import pytest
+
+from roughcut.edit import edit_scene, to_timeline
+from roughcut.edit.coverage import SceneCoverage
+from roughcut.errors import ConfigError, RoughcutError
+from roughcut.export import check_round_trip, read_back, write_all
+from roughcut.export.srt import srt_time
+
+TIMELINES = ("otio", "fcp7", "fcpx", "edl", "aaf")
+
+
+def _rerated(coverage: SceneCoverage, rate: Fraction) -> SceneCoverage:
+    takes = tuple(dataclasses.replace(t, frame_rate=rate) for t in coverage.takes)
+    return dataclasses.replace(coverage, takes=takes)
+
+
+@pytest.mark.parametrize("rate", [Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001)])
+def test_every_timeline_format_reads_back_frame_exact(
+    demo_coverage: SceneCoverage, rate: Fraction, tmp_path: Path
+) -> None:
+    coverage = _rerated(demo_coverage, rate)
+    cut = edit_scene(
+        coverage, l_cut_frames=3, style="reactive", params={"listener_reaction": {"min_seconds": 3.5}}
+    )
+    timeline = to_timeline(cut, coverage)
+    paths = write_all(timeline, tmp_path, [*TIMELINES, "ale"])
+    assert set(paths) == {*TIMELINES, "ale"}
+    report = check_round_trip(timeline, paths)
+    assert report == dict.fromkeys(TIMELINES, [])
+    # The checker itself notices a one-frame slip.
+    slipped = timeline.clone()
+    clip = slipped.tracks[0][1]
+    clip.source_range = otio.opentime.TimeRange(
+        clip.source_range.start_time + otio.opentime.RationalTime(1, float(rate)), clip.source_range.duration
+    )
+    from roughcut.export.verify import differences
+
+    assert differences(timeline, slipped, rate)
+
+
+def test_ale_logs_every_take_with_analysis_columns(demo_coverage: SceneCoverage, tmp_path: Path) -> None:
+    cut = edit_scene(demo_coverage)
+    timeline = to_timeline(cut, demo_coverage)
+    path = write_all(timeline, tmp_path, ["ale"])["ale"]
+    log = read_back(path, "ale", cut.rate)
+    clips = list(log.find_clips())
+    assert [c.name for c in clips] == [Path(t.name).stem for t in demo_coverage.takes]
+    wide = clips[0]
+    columns = wide.metadata["ALE"]
+    assert columns["Shot Size"] == "MS" and columns["Characters"] == "NORA, GRACE"
+    assert columns["Lines"].split() == [line.id for line in demo_coverage.lines]
+    used = [line.line_id for line in cut.lines if line.take == "A01_wide.mp4"]
+    assert columns["Used For Lines"].split() == used
+    take = demo_coverage.takes[0]
+    assert wide.source_range.duration.value == take.duration_frames
+    assert wide.source_range.start_time.value == 86400  # 01:00:00:00
+
+
+def test_srt_cues_sit_on_the_words(demo_coverage: SceneCoverage, tmp_path: Path) -> None:
+    cut = edit_scene(demo_coverage, pace="tight")
+    path = write_all(to_timeline(cut, demo_coverage), tmp_path, ["srt"])["srt"]
+    cues = path.read_text().strip().split("\n\n")
+    assert len(cues) == len(cut.lines)
+    for cue, line in zip(cues, cut.lines, strict=True):
+        number, times, text = cue.split("\n")
+        assert times == f"{srt_time(line.speech_in, cut.rate)} --> {srt_time(line.speech_out, cut.rate)}"
+        assert text == f"{line.character}: {line.text}"
+    assert srt_time(1, Fraction(24000, 1001)) == "00:00:00,042"
+    assert srt_time(86400, Fraction(24)) == "01:00:00,000"
+
+
+def test_html_report_has_a_row_per_line_with_pictures(demo_coverage: SceneCoverage, tmp_path: Path) -> None:
+    cut = edit_scene(demo_coverage)
+    path = write_all(to_timeline(cut, demo_coverage), tmp_path, ["html"])["html"]
+    page = path.read_text()
+    rows = re.findall(r"<tr><td>([\d.]+)<br>", page)
+    assert rows == [line.line_id for line in cut.lines]
+    images = re.findall(r"<img src='([^']+)'", page)
+    assert len(images) >= len(cut.lines)
+    for image in images:
+        assert (tmp_path / image).stat().st_size > 1000
+    assert "start_wide" in page and "speaker_visible" in page
+
+
+def test_never_writes_over_a_file_roughcut_did_not_make(demo_coverage: SceneCoverage, tmp_path: Path) -> None:
+    timeline = to_timeline(edit_scene(demo_coverage), demo_coverage)
+    mine = tmp_path / "scene_1.edl"
+    mine.write_text("the editor's own EDL")
+    with pytest.raises(RoughcutError, match="scene_1.edl: exists and was not made by roughcut"):
+        write_all(timeline, tmp_path, ["edl"])
+    assert mine.read_text() == "the editor's own EDL"
+    first = write_all(timeline, tmp_path, ["otio"])["otio"]
+    again = write_all(timeline, tmp_path, ["otio"])["otio"]  # its own file: rewritten
+    assert first == again and first.exists()
+    with pytest.raises(ConfigError, match="unknown export format mov"):
+        write_all(timeline, tmp_path, ["mov"])
+
+
+def test_preview_renders_the_cut_frame_exact_with_burn_in(
+    demo_coverage: SceneCoverage, tmp_path: Path
+) -> None:
+    from roughcut.media import probe, read_audio, read_frames
+
+    cut = edit_scene(demo_coverage)
+    timeline = to_timeline(cut, demo_coverage)
+    for track in timeline.tracks:  # the first three shots are enough
+        while len(track) > 3:
+            del track[-1]
+    frames = round(timeline.tracks[0].duration().value)
+    paths = write_all(timeline, tmp_path, ["mp4"], preview_height=360)
+    info = probe(paths["mp4"])
+    assert info.video.frame_rate == Fraction(24000, 1001) and info.video.frame_count == frames
+    assert (info.video.width, info.video.height) == (640, 360)
+    # The picture at the start of shot 2 is the chosen take's frame there.
+    second = cut.video[1]
+    out = next(
+        read_frames(paths["mp4"], start_frame=second.record_in + 2, end_frame=second.record_in + 3)
+    ).image
+    source = next(
+        read_frames(
+            demo_coverage.take(second.take).path,
+            width=640,
+            start_frame=second.source_in + 2,
+            end_frame=second.source_in + 3,
+        )
+    ).image
+    other = next(
+        read_frames(
+            demo_coverage.take("A01_wide.mp4").path,
+            width=640,
+            start_frame=second.source_in + 2,
+            end_frame=second.source_in + 3,
+        )
+    ).image
+    body = slice(60, 360)
+    error = np.abs(out[body].astype(int) - source[body]).mean()
+    assert error < 6 < np.abs(out[body].astype(int) - other[body]).mean()
+    assert np.abs(out[10:22, 10:100].astype(int) - source[10:22, 10:100]).mean() > 20  # the burnt-in label
+    # The sound is the chosen take's, in sync: compare line 1.2's first second.
+    line = cut.lines[1]
+    rendered = read_audio(paths["mp4"]).samples
+    original = read_audio(demo_coverage.take(line.take).path).samples
+    a = round(line.speech_in / cut.rate * 16000)
+    item = demo_coverage.get(line.line_id, line.take)
+    b = round(item.start_frame / demo_coverage.take(line.take).frame_rate * 16000)
+    x, y = rendered[a : a + 16000], original[b : b + 16000]
+    assert np.corrcoef(x, y)[0, 1] > 0.9
