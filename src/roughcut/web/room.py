@@ -250,6 +250,9 @@ class EditingRoom:
                 for name, values in params.items():
                     merged_params.setdefault(name, {}).update(values)
                 settings = replace(settings, params=merged_params)
+                # An idiom's parameters are checked when it counts; check them now even at weight 0.
+                trial = {name: max(1.0, settings.weights.get(name, 0.0)) for name in params}
+                self._solve(replace(settings, weights={**settings.weights, **trial}))
             if "pace" in request:
                 pace = request["pace"]
                 if isinstance(pace, bool) or not isinstance(pace, str | int | float):

@@ -1,0 +1,85 @@
+"""The editing room's fixtures: private copies of the demo project (the room writes into a project's
+output folder), a loaded room, an API client, and Debian's chromium through Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from roughcut.web import EditingRoom, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def prepared_demo(demo_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project copied once, with the room's thumbnails already made in its output folder."""
+    base = tmp_path_factory.mktemp("web") / "demo"
+    shutil.copytree(demo_project, base, ignore=shutil.ignore_patterns("roughcut_out"))
+    room = EditingRoom(base)
+    room.load()
+    assert room.status.state == "ready", room.status
+    return base
+
+
+def _loaded(project: Path) -> EditingRoom:
+    room = EditingRoom(project)
+    room.load()
+    assert room.status.state == "ready", room.status
+    return room
+
+
+def make_client(room: EditingRoom):  # type: ignore[no-untyped-def]
+    """A Starlette test client on the room's app (unhandled errors come back as 500s)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    return TestClient(create_app(room.root, room=room), raise_server_exceptions=False)
+
+
+@pytest.fixture
+def web_project(prepared_demo: Path, tmp_path: Path) -> Path:
+    """A private copy of the prepared demo project for one test."""
+    target = tmp_path / "scene"
+    shutil.copytree(prepared_demo, target, symlinks=True)
+    return target
+
+
+@pytest.fixture
+def room(web_project: Path) -> EditingRoom:
+    return _loaded(web_project)
+
+
+@pytest.fixture
+def client(room: EditingRoom) -> Iterator:
+    with make_client(room) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def shared_room(prepared_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> EditingRoom:
+    """One room for a module's tests that change nothing (or check that nothing changed)."""
+    target = tmp_path_factory.mktemp("shared") / "scene"
+    shutil.copytree(prepared_demo, target, symlinks=True)
+    return _loaded(target)
+
+
+@pytest.fixture(scope="module")
+def shared_client(shared_room: EditingRoom) -> Iterator:
+    with make_client(shared_room) as client:
+        yield client
