@@ -1,0 +1,583 @@
+"""Script-to-take alignment: which script lines each take holds, and where every line and word is.
+
+Three steps per take:
+
+1. **Find** (lenient): speech segments from :mod:`roughcut.speech.vad` are recognised by pocketsphinx
+   with a small language model built from the scene's lines (plus slate and crew words), and every
+   line is looked for in the recognised words by a local fuzzy alignment (Smith-Waterman over words,
+   word similarity by rapidfuzz). A line may be found several times (a reset) or not at all (a
+   pickup); slate and crew talk match no line.
+2. **Align** (exact): each line found is force-aligned word by word on its own stretch of audio
+   (:mod:`roughcut.speech.wordalign`: a global pass, then each phrase again on its own).
+3. **Score**: a word's confidence mixes how well recognition heard it and how well the acoustic model
+   fits it; words recognition did not hear (ad-libbed, changed, missed) are flagged ``matched=False``
+   but keep their forced-alignment time.
+
+Time convention: sample 0 is the first decoded audio sample, which roughcut takes to be the first
+video frame. Positions are integer samples at 16 kHz; :class:`RationalTime` values come at the
+take's frame rate (frames rounded to the nearest frame edge around the speech).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from roughcut.errors import MediaError, RoughcutError
+from roughcut.media.audio import ANALYSIS_RATE, Audio
+from roughcut.script.model import DialogueLine
+from roughcut.speech import sphinx
+from roughcut.speech.vad import voice_activity
+from roughcut.speech.wordalign import align_words
+
+if TYPE_CHECKING:
+    import opentimelineio as otio
+
+    from roughcut.project import Project
+    from roughcut.script.model import Script
+    from roughcut.store import Store
+
+#: Store stage name and version (bump when results change).
+STAGE = "speech.align"
+VERSION = 1
+#: Words heard on set that belong to no script: they let recognition park slate and crew talk.
+CREW_WORDS = (
+    "speed rolling sound camera mark marker slate scene take action cut reset again once more "
+    "from the top and back to one go please quiet settle thank you okay check going"
+)
+#: Word similarity (rapidfuzz ratio, 0-100) above which a recognised word counts as the script word.
+WORD_MATCH = 75.0
+#: A line counts as found when its best local alignment scores at least this share of a perfect one.
+LINE_FOUND = 0.35
+#: Audio taken around a found line for its exact alignment (seconds).
+LINE_PAD_S = 0.35
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class WordAlignment:
+    """A script word in a take: ``start``/``end`` in samples at ``sample_rate`` Hz (end exclusive),
+    ``confidence`` in [0, 1], ``matched`` false for words recognition did not hear there."""
+
+    text: str
+    start: int
+    end: int
+    sample_rate: int
+    confidence: float
+    matched: bool
+
+    @property
+    def start_s(self) -> float:
+        return self.start / self.sample_rate
+
+    @property
+    def end_s(self) -> float:
+        return self.end / self.sample_rate
+
+
+@dataclass(frozen=True)
+class LineAlignment:
+    """One performance of a script line in a take.
+
+    ``start``/``end`` in samples at ``sample_rate`` Hz; ``occurrence`` counts performances of the
+    same line in the take from 0 (a reset gives 0 and 1); ``confidence`` in [0, 1].
+    """
+
+    line_id: str
+    character: str
+    text: str
+    start: int
+    end: int
+    sample_rate: int
+    confidence: float
+    words: tuple[WordAlignment, ...]
+    occurrence: int = 0
+
+    @property
+    def start_s(self) -> float:
+        return self.start / self.sample_rate
+
+    @property
+    def end_s(self) -> float:
+        return self.end / self.sample_rate
+
+    def start_frame(self, frame_rate: Fraction) -> int:
+        """First video frame that shows the line's first sound (frames counted from 0)."""
+        return math.floor(Fraction(self.start, self.sample_rate) * frame_rate)
+
+    def end_frame(self, frame_rate: Fraction) -> int:
+        """Frame after the last one holding the line's sound (exclusive)."""
+        return math.ceil(Fraction(self.end, self.sample_rate) * frame_rate)
+
+    def start_time(self, frame_rate: Fraction) -> otio.opentime.RationalTime:
+        import opentimelineio as otio
+
+        return otio.opentime.RationalTime(self.start_frame(frame_rate), float(frame_rate))
+
+    def end_time(self, frame_rate: Fraction) -> otio.opentime.RationalTime:
+        import opentimelineio as otio
+
+        return otio.opentime.RationalTime(self.end_frame(frame_rate), float(frame_rate))
+
+    def time_range(self, frame_rate: Fraction) -> otio.opentime.TimeRange:
+        """The line as a whole-frame OTIO ``TimeRange`` at ``frame_rate``."""
+        import opentimelineio as otio
+
+        start = self.start_frame(frame_rate)
+        return otio.opentime.TimeRange(
+            otio.opentime.RationalTime(start, float(frame_rate)),
+            otio.opentime.RationalTime(self.end_frame(frame_rate) - start, float(frame_rate)),
+        )
+
+
+@dataclass(frozen=True)
+class TakeAlignment:
+    """The lines found in one take, in time order; ``missing`` holds ids of lines not found;
+    ``frame_rate`` is the take's video rate (``None`` for audio only); ``problem`` says why nothing
+    could be aligned (no audio stream, silence, an unsupported language), else ``""``."""
+
+    take: str
+    lines: tuple[LineAlignment, ...]
+    missing: tuple[str, ...]
+    duration_s: float
+    frame_rate: Fraction | None = None
+    problem: str = ""
+    recognised: tuple[tuple[str, int, int], ...] = field(default=(), repr=False)
+
+    def performances(self, line_id: str) -> list[LineAlignment]:
+        return [line for line in self.lines if line.line_id == line_id]
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as written (punctuation dropped; hyphenated words split)."""
+    return _TOKEN.findall(text)
+
+
+# ---------------------------------------------------------------------------------------- finding
+
+
+@dataclass(frozen=True)
+class _Hit:
+    line: int
+    score: float
+    hyp_start: int
+    hyp_end: int
+    similarity: tuple[float, ...]  # per line word, 0-1 (0 where not paired)
+
+
+def _similarity_matrix(line_keys: Sequence[str], hyp_keys: Sequence[str]) -> np.ndarray:
+    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.process import cdist
+
+    if not line_keys or not hyp_keys:
+        return np.zeros((len(line_keys), len(hyp_keys)))
+    return cdist(line_keys, hyp_keys, scorer=Levenshtein.normalized_similarity) * 100.0
+
+
+def _local_alignment(sim: np.ndarray, blocked: np.ndarray) -> tuple[float, int, int, list[float]]:
+    """Smith-Waterman of line words (rows) against recognised words (columns) that are not
+    ``blocked``: +2 per matched word, -1 per mismatch or gap. Returns the best score, the recognised
+    span ``[start, end)`` and each line word's similarity (0-1) along the path."""
+    n, m = sim.shape
+    match = np.where(sim >= WORD_MATCH, 2.0, -1.0)
+    match[:, blocked] = -5.0
+    h = np.zeros((n + 1, m + 1))
+    back = np.zeros((n + 1, m + 1), np.int8)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = (0.0, h[i - 1, j - 1] + match[i - 1, j - 1], h[i - 1, j] - 1.0, h[i, j - 1] - 1.0)
+            k = int(np.argmax(options))
+            h[i, j], back[i, j] = options[k], k
+    i, j = np.unravel_index(int(np.argmax(h)), h.shape)
+    best = float(h[i, j])
+    per_word = [0.0] * n
+    end = int(j)
+    while i > 0 and j > 0 and back[i, j] != 0:
+        step = back[i, j]
+        if step == 1:
+            if sim[i - 1, j - 1] >= WORD_MATCH:
+                per_word[i - 1] = float(sim[i - 1, j - 1]) / 100.0
+            i, j = i - 1, j - 1
+        elif step == 2:
+            i -= 1
+        else:
+            j -= 1
+    return best, int(j), end, per_word
+
+
+def find_lines(
+    line_words: Sequence[Sequence[str]], recognised: Sequence[str], *, max_repeats: int = 4
+) -> list[_Hit]:
+    """Every performance of every line in the recognised words, as non-overlapping hits in time order.
+
+    Each line is searched repeatedly (resets); the hits of all lines are then accepted best first,
+    skipping any that overlaps one already accepted.
+    """
+    hyp_keys = [sphinx.normalise_word(w) for w in recognised]
+    candidates: list[_Hit] = []
+    for index, words in enumerate(line_words):
+        keys = [sphinx.normalise_word(w) for w in words]
+        if not keys:
+            continue
+        sim = _similarity_matrix(keys, hyp_keys)
+        blocked = np.zeros(len(hyp_keys), bool)
+        perfect = 2.0 * len(keys)
+        for _ in range(max_repeats):
+            if blocked.all() or not len(hyp_keys):
+                break
+            score, start, end, per_word = _local_alignment(sim, blocked)
+            needed = max(LINE_FOUND * perfect, 2.0 * min(2, len(keys)))
+            if score < needed or end <= start:
+                break
+            candidates.append(_Hit(index, score / perfect, start, end, tuple(per_word)))
+            blocked[start:end] = True
+    taken = np.zeros(len(hyp_keys), bool)
+    accepted = []
+    for hit in sorted(candidates, key=lambda h: (-h.score, -(h.hyp_end - h.hyp_start))):
+        if not taken[hit.hyp_start : hit.hyp_end].any():
+            taken[hit.hyp_start : hit.hyp_end] = True
+            accepted.append(hit)
+    accepted.sort(key=lambda h: h.hyp_start)
+    return _fill_between(accepted, line_words, hyp_keys)
+
+
+def _fill_between(
+    hits: list[_Hit], line_words: Sequence[Sequence[str]], hyp_keys: Sequence[str]
+) -> list[_Hit]:
+    """Second chance for a line recognition garbled: when the lines just before and after it in the
+    script were found next to each other in the take, and the words heard between them are about as
+    many as the line has, those words are taken to be the line."""
+    found = {h.line for h in hits}
+    out = list(hits)
+    if not hits:
+        return out
+    # Sentinels stand for the take's start and end: a first or last line may be garbled too, but
+    # there it must match the number of words more closely (slate and crew talk sit there).
+    head = _Hit(-1, 0.0, 0, 0, ())
+    tail = _Hit(len(line_words), 0.0, len(hyp_keys), len(hyp_keys), ())
+    chain = [head, *hits, tail]
+    for before, after in itertools.pairwise(chain):
+        if after.line - before.line != 2 or before.line + 1 in found:
+            continue
+        missing = before.line + 1
+        span = after.hyp_start - before.hyp_end
+        low, high = (0.6, 1.6) if before is head or after is tail else (0.4, 2.5)
+        if span < 1 or not low <= span / max(1, len(line_words[missing])) <= high:
+            continue
+        keys = [sphinx.normalise_word(w) for w in line_words[missing]]
+        sim = _similarity_matrix(keys, hyp_keys[before.hyp_end : after.hyp_start])
+        _, _, _, per_word = _local_alignment(sim, np.zeros(span, bool))
+        out.append(_Hit(missing, 0.0, before.hyp_end, after.hyp_start, tuple(per_word)))
+    return sorted(out, key=lambda h: h.hyp_start)
+
+
+# -------------------------------------------------------------------------------------- alignment
+
+
+def _lm_text(lines: Sequence[DialogueLine]) -> str:
+    sentences = []
+    for line in lines:
+        keys = [sphinx.normalise_word(w) for w in tokens(line.text)]
+        keys = [k for k in keys if sphinx.pronounceable(k)]
+        if keys:
+            sentences.append(" ".join(keys))
+    sentences.append(CREW_WORDS)
+    return "\n".join(sentences)
+
+
+def _recognise_segments(samples: np.ndarray, lm_text: str) -> list[sphinx.SphinxWord]:
+    """Recognised words over the speech segments of ``samples`` (16 kHz), frames from sample 0."""
+    hop = sphinx.SAMPLE_RATE // sphinx.FRAME_RATE
+    words: list[sphinx.SphinxWord] = []
+    for seg in voice_activity(samples, sphinx.SAMPLE_RATE, pad_s=0.15, min_gap_s=0.5):
+        offset = seg.start // hop
+        for w in sphinx.recognise(samples[offset * hop : seg.end], lm_text=lm_text):
+            words.append(
+                sphinx.SphinxWord(w.word, w.start + offset, w.end + offset, w.ascore_per_frame, w.prob)
+            )
+    return words
+
+
+def _check_language(lines: Sequence[DialogueLine]) -> str:
+    """``""`` when the lines are in a language the aligner has a model for, else the problem."""
+    from roughcut.text.language import detect_language
+
+    guess = detect_language(" ".join(line.text for line in lines))
+    if guess is not None and guess.code not in sphinx.SUPPORTED_LANGUAGES and guess.confidence > 0.5:
+        return (
+            f"the script is in {guess.name}, and the aligner only has a model for "
+            f"{', '.join(sphinx.SUPPORTED_LANGUAGES)}; lines not aligned"
+        )
+    return ""
+
+
+def align_script_to_take(
+    lines: Sequence[DialogueLine],
+    audio: Audio,
+    *,
+    frame_rate: Fraction | None = None,
+    take: str = "",
+    check_language: bool = True,
+) -> TakeAlignment:
+    """Find and time every performance of ``lines`` in a take's ``audio`` (any rate; mono or not).
+
+    Lines not spoken are listed in ``missing``; a line said twice appears twice (occurrence 0, 1).
+    A silent take or a script in a language without a model gives an alignment with no lines and a
+    ``problem`` saying so.
+    """
+    samples = _analysis_samples(audio)
+    duration = len(samples) / ANALYSIS_RATE
+    ids = tuple(line.id for line in lines)
+    problem = _check_language(lines) if check_language else ""
+    if not problem and not voice_activity(samples, ANALYSIS_RATE):
+        problem = "no speech found (silent take)"
+    if problem:
+        return TakeAlignment(take, (), ids, duration, frame_rate, problem)
+    recognised = _recognise_segments(samples, _lm_text(lines))
+    line_words = [tokens(line.text) for line in lines]
+    hits = find_lines(line_words, [w.word for w in recognised])
+    hop = sphinx.SAMPLE_RATE // sphinx.FRAME_RATE
+    pad = round(LINE_PAD_S * ANALYSIS_RATE)
+    found: list[LineAlignment] = []
+    counts: dict[str, int] = {}
+    for k, hit in enumerate(hits):
+        floor = hits[k - 1].hyp_end if k else 0
+        ceiling = hits[k + 1].hyp_start if k + 1 < len(hits) else len(recognised)
+        first, last = _heard_span(hit, recognised, floor, ceiling)
+        lo = recognised[first].start * hop - pad
+        hi = recognised[last].end * hop + pad
+        if k:
+            lo = max(lo, recognised[hits[k - 1].hyp_end - 1].end * hop)
+        if k + 1 < len(hits):
+            hi = min(hi, recognised[hits[k + 1].hyp_start].start * hop)
+        lo, hi = max(0, lo), min(len(samples), hi)
+        line = lines[hit.line]
+        timed = align_words(samples[lo:hi], line_words[hit.line])
+        words = tuple(
+            WordAlignment(
+                t.text,
+                t.start + lo,
+                t.end + lo,
+                ANALYSIS_RATE,
+                round(0.6 * sim + 0.4 * t.acoustic, 3),
+                sim > 0,
+            )
+            for t, sim in zip(timed, hit.similarity, strict=True)
+        )
+        occurrence = counts.get(line.id, 0)
+        counts[line.id] = occurrence + 1
+        confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
+        found.append(
+            LineAlignment(
+                line.id,
+                line.character,
+                line.text,
+                words[0].start,
+                words[-1].end,
+                ANALYSIS_RATE,
+                round(confidence, 3),
+                words,
+                occurrence,
+            )
+        )
+    missing = tuple(i for i in ids if i not in counts)
+    heard = tuple((w.word, w.start * hop, w.end * hop) for w in recognised)
+    return TakeAlignment(take, tuple(found), missing, duration, frame_rate, "", heard)
+
+
+def _heard_span(hit: _Hit, heard: Sequence[sphinx.SphinxWord], floor: int, ceiling: int) -> tuple[int, int]:
+    """The recognised words a hit covers, widened over unclaimed neighbouring words (at most one more
+    than the line's unheard words at that end, each within a breath of the next) so that words
+    recognition got wrong at a line's start or end still get their stretch of audio."""
+    heard_words = [i for i, s in enumerate(hit.similarity) if s > 0]
+    lead = heard_words[0] if heard_words else 0
+    trail = len(hit.similarity) - 1 - heard_words[-1] if heard_words else 0
+    breath = sphinx.FRAME_RATE * 6 // 10
+    first, last = hit.hyp_start, hit.hyp_end - 1
+    while lead and first - 1 >= floor and heard[first].start - heard[first - 1].end < breath:
+        first, lead = first - 1, lead - 1
+    while trail and last + 1 < ceiling and heard[last + 1].start - heard[last].end < breath:
+        last, trail = last + 1, trail - 1
+    return first, last
+
+
+def _analysis_samples(audio: Audio) -> np.ndarray:
+    samples = audio.samples
+    if samples.ndim == 2:
+        samples = samples.mean(axis=0)
+    if audio.sample_rate != ANALYSIS_RATE:
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        g = gcd(audio.sample_rate, ANALYSIS_RATE)
+        samples = resample_poly(samples, ANALYSIS_RATE // g, audio.sample_rate // g)
+    return np.ascontiguousarray(samples, dtype=np.float32)
+
+
+# ---------------------------------------------------------------------------------------- project
+
+
+def _params(lines: Sequence[DialogueLine]) -> dict[str, Any]:
+    return {
+        "lines": [(line.id, line.character, line.text) for line in lines],
+        "word_match": WORD_MATCH,
+        "line_found": LINE_FOUND,
+        "pad": LINE_PAD_S,
+    }
+
+
+def align_take_file(
+    path: str | Path, lines: Sequence[DialogueLine], *, name: str = "", store: Store | None = None
+) -> TakeAlignment:
+    """Align ``lines`` to the take at ``path``, cached in ``store`` under the file's fingerprint.
+
+    A take without an audio stream or that cannot be decoded gives a ``TakeAlignment`` whose
+    ``problem`` names the file and the trouble.
+    """
+    from roughcut.media import fingerprint, probe, read_audio
+
+    path = Path(path)
+    name = name or path.name
+    try:
+        info = probe(path)
+        frame_rate = info.video[0].frame_rate if getattr(info, "video", None) else None
+        key = fingerprint(path)
+    except (MediaError, OSError) as exc:
+        return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, None, str(exc))
+
+    def compute() -> TakeAlignment:
+        try:
+            audio = read_audio(path)
+        except MediaError as exc:
+            return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, frame_rate, str(exc))
+        return align_script_to_take(lines, audio, frame_rate=frame_rate, take=name)
+
+    if store is None:
+        return compute()
+    result = store.cached(key, STAGE, VERSION, _params(lines), compute)
+    if result.take != name:  # the same media under another name
+        result = TakeAlignment(name, *(getattr(result, f) for f in ("lines", "missing", "duration_s")),
+                               result.frame_rate, result.problem, result.recognised)  # fmt: skip
+    return result
+
+
+def align_project(
+    project: Project, script: Script, *, store: Store | None = None
+) -> dict[str, TakeAlignment]:
+    """Align the script's dialogue lines to every take of ``project``, with a progress bar.
+
+    Results are cached in ``store`` (the default store when ``None``) keyed by each take's content
+    fingerprint and the lines' text, so a second run reads them back. Keys are take names
+    (paths relative to the project folder). A bad take gives an entry with its ``problem``.
+    """
+    from roughcut.progress import track
+    from roughcut.store import Store
+
+    store = store if store is not None else Store()
+    lines = list(script.lines)
+    if not lines:
+        raise RoughcutError(f"{script.source or 'the script'}: no dialogue lines to align")
+    out: dict[str, TakeAlignment] = {}
+    for take in track(list(project.takes), "Aligning script to takes"):
+        name = project.take_name(take)
+        out[name] = align_take_file(take, lines, name=name, store=store)
+    return out
+
+
+# ------------------------------------------------------------------------------------ self-check
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """A truth line against its alignment: boundary errors in seconds (``None`` when not found)."""
+
+    take: str
+    line_id: str
+    start_error_s: float | None
+    end_error_s: float | None
+
+    @property
+    def found(self) -> bool:
+        return self.start_error_s is not None
+
+    @property
+    def worst_s(self) -> float:
+        if self.start_error_s is None or self.end_error_s is None:
+            return math.inf
+        return max(abs(self.start_error_s), abs(self.end_error_s))
+
+
+@dataclass(frozen=True)
+class TruthReport:
+    """Every truth line's check, and word-boundary errors (seconds) over all matched words."""
+
+    lines: tuple[LineCheck, ...]
+    word_errors_s: tuple[float, ...]
+    tolerance_s: float
+
+    @property
+    def passed(self) -> bool:
+        return all(c.worst_s <= self.tolerance_s for c in self.lines)
+
+    @property
+    def lines_within(self) -> int:
+        return sum(c.worst_s <= self.tolerance_s for c in self.lines)
+
+    def summary(self) -> str:
+        words = np.asarray(self.word_errors_s)
+        word_part = (
+            f"; word boundaries mean {words.mean() * 1000:.0f} ms, {np.mean(words <= 0.1):.0%} within 100 ms"
+            if len(words)
+            else ""
+        )
+        return (
+            f"{self.lines_within}/{len(self.lines)} lines within "
+            f"{self.tolerance_s * 1000:.0f} ms of the truth{word_part}"
+        )
+
+
+def check_against_truth(
+    alignments: Mapping[str, TakeAlignment],
+    truth: Mapping[str, Any] | str | Path,
+    *,
+    tolerance_s: float = 0.1,
+) -> TruthReport:
+    """Compare alignments with a demo ``truth.json`` (its dict, or its path): per take (matched by
+    ``file``), each truth line against the alignment's first performance of that line id, and each
+    truth word against the aligned word of the same text in order."""
+    import json
+
+    from roughcut.speech.evaluation import TimedWord, paired_words
+
+    if not isinstance(truth, Mapping):
+        truth = json.loads(Path(truth).read_text())
+    checks: list[LineCheck] = []
+    word_errors: list[float] = []
+    for take in truth["takes"]:
+        alignment = alignments.get(take["file"]) or next(
+            (a for k, a in alignments.items() if Path(k).name == Path(take["file"]).name), None
+        )
+        for line in take["lines"]:
+            found = alignment.performances(line["id"]) if alignment else []
+            if not found:
+                checks.append(LineCheck(take["file"], line["id"], None, None))
+                continue
+            got = found[0]
+            checks.append(
+                LineCheck(take["file"], line["id"], got.start_s - line["start"], got.end_s - line["end"])
+            )
+            ref = [TimedWord(w["word"], w["start"], w["end"]) for w in line.get("words", [])]
+            hyp = [TimedWord(w.text, w.start_s, w.end_s) for w in got.words]
+            for r, h in paired_words(ref, hyp):
+                word_errors += [abs(r.start_s - h.start_s), abs(r.end_s - h.end_s)]
+    return TruthReport(tuple(checks), tuple(word_errors), tolerance_s)

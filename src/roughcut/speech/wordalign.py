@@ -1,0 +1,136 @@
+"""Word timings of a known text in 16 kHz audio: a global forced alignment, then a local one per phrase.
+
+The global pass (pocketsphinx with wide beams) anchors every word; the text is then cut into phrases
+at the pauses it found, and each phrase is aligned again on its own stretch of audio with a higher
+probability of short silences between words, which stops words from swallowing the pauses around them.
+Words the dictionary cannot pronounce (and words past the point where the audio ran out) get times
+shared out from their neighbours and are marked as not aligned.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from roughcut.speech import sphinx
+
+#: Samples per sphinx frame at 16 kHz.
+_HOP = sphinx.SAMPLE_RATE // sphinx.FRAME_RATE
+#: A pause at least this long (sphinx frames) between two words ends a phrase.
+PHRASE_GAP_FRAMES = 15
+#: Audio added on each side of a phrase for its local alignment (sphinx frames).
+PHRASE_PAD_FRAMES = 20
+#: Probability of a silence between words in the local pass (pocketsphinx's default is 0.005).
+REFINE_SILPROB = 0.1
+#: Acoustic score per frame mapped to confidence 0.5 (log base 1.0001; the model's typical range).
+_SCORE_MID, _SCORE_SCALE = -9000.0, 2500.0
+
+
+@dataclass(frozen=True)
+class TimedToken:
+    """A written word and where it is spoken, in samples at 16 kHz (``end`` exclusive).
+
+    ``aligned`` is false when its time was shared out from its neighbours rather than found;
+    ``acoustic`` is sphinx's acoustic fit in [0, 1] (0 where not aligned).
+    """
+
+    text: str
+    start: int
+    end: int
+    aligned: bool
+    acoustic: float
+
+
+def acoustic_confidence(score_per_frame: float) -> float:
+    """Map sphinx's acoustic score per frame to [0, 1] with a logistic curve."""
+    return 1.0 / (1.0 + math.exp(-(score_per_frame - _SCORE_MID) / _SCORE_SCALE))
+
+
+def align_words(
+    samples: np.ndarray,
+    words: Sequence[str],
+    *,
+    refine: bool = True,
+    refine_silprob: float = REFINE_SILPROB,
+) -> list[TimedToken]:
+    """Times of each of ``words`` (as written) in 16 kHz mono ``samples``, one per word, in order.
+
+    ``refine=False`` gives the single global pass (the baseline the benchmarks compare with).
+    """
+    keys = [sphinx.normalise_word(w) for w in words]
+    usable = [i for i, k in enumerate(keys) if sphinx.pronounceable(k)]
+    found = sphinx.force_align(samples, [keys[i] for i in usable]) if usable else []
+    spans: dict[int, sphinx.SphinxWord] = {usable[j]: w for j, w in enumerate(found)}
+    if refine and found:
+        spans.update(_refine_phrases(samples, [usable[j] for j in range(len(found))], spans, refine_silprob))
+    return _fill_gaps(words, spans, len(samples))
+
+
+def _refine_phrases(
+    samples: np.ndarray, order: list[int], spans: dict[int, sphinx.SphinxWord], silprob: float
+) -> dict[int, sphinx.SphinxWord]:
+    """Re-align each phrase (words between pauses of the global pass) on its own audio."""
+    phrases: list[list[int]] = [[order[0]]]
+    for prev, cur in itertools.pairwise(order):
+        if spans[cur].start - spans[prev].end >= PHRASE_GAP_FRAMES:
+            phrases.append([])
+        phrases[-1].append(cur)
+    total_frames = len(samples) // _HOP
+    better: dict[int, sphinx.SphinxWord] = {}
+    for n, phrase in enumerate(phrases):
+        lo_limit = spans[phrases[n - 1][-1]].end if n else 0
+        hi_limit = spans[phrases[n + 1][0]].start if n + 1 < len(phrases) else total_frames
+        lo = max(lo_limit, spans[phrase[0]].start - PHRASE_PAD_FRAMES)
+        hi = min(hi_limit, spans[phrase[-1]].end + PHRASE_PAD_FRAMES)
+        local = sphinx.force_align(
+            samples[lo * _HOP : hi * _HOP], [spans[i].word for i in phrase], silprob=silprob
+        )
+        if len(local) != len(phrase):
+            continue
+        for i, w in zip(phrase, local, strict=True):
+            better[i] = sphinx.SphinxWord(w.word, w.start + lo, w.end + lo, w.ascore_per_frame, w.prob)
+    return better
+
+
+def _fill_gaps(
+    words: Sequence[str], spans: dict[int, sphinx.SphinxWord], num_samples: int
+) -> list[TimedToken]:
+    """Tokens for every word: aligned ones as found; the others share out the time between their
+    aligned neighbours in proportion to their length in letters."""
+    out: list[TimedToken | None] = [None] * len(words)
+    for i, w in spans.items():
+        out[i] = TimedToken(
+            words[i], w.start * _HOP, w.end * _HOP, True, acoustic_confidence(w.ascore_per_frame)
+        )
+    i = 0
+    while i < len(words):
+        if out[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and out[j] is None:
+            j += 1
+        prev, nxt = out[i - 1] if i else None, out[j] if j < len(words) else None
+        lo = prev.end if prev else (max(0, nxt.start - 8000) if nxt else 0)
+        hi = nxt.start if nxt else min(num_samples, lo + 8000 * (j - i))
+        if hi <= lo:  # no room between the neighbours: take a share of the previous or next word
+            if prev is not None:
+                lo = (prev.start + prev.end) // 2
+                out[i - 1] = TimedToken(prev.text, prev.start, lo, prev.aligned, prev.acoustic)
+                hi = prev.end
+            elif nxt is not None:
+                hi = (nxt.start + nxt.end) // 2
+                out[j] = TimedToken(nxt.text, hi, nxt.end, nxt.aligned, nxt.acoustic)
+                lo = nxt.start
+        weights = np.array([max(1, len(words[k])) for k in range(i, j)], float)
+        edges = lo + np.round(np.concatenate([[0], np.cumsum(weights)]) / weights.sum() * (hi - lo)).astype(
+            int
+        )
+        for k in range(i, j):
+            out[k] = TimedToken(words[k], int(edges[k - i]), int(edges[k - i + 1]), False, 0.0)
+        i = j
+    return [t for t in out if t is not None]
