@@ -1,10 +1,10 @@
 """Faces in a take: mediapipe's detectors and face mesh combined, followed across frames into tracks.
 
 Per analysed frame the face mesh (video mode, so it follows faces from frame to frame instead of
-searching again) gives landmarks; the short-range detector (close and medium faces) runs on every
-frame and the full-range detector (small faces in wide shots) on every ``FULL_RANGE_EVERY``-th frame
-and whenever nothing else found a face. A detection that no mesh covers (profiles, small faces) is
-kept as a face without landmarks. Faces are linked into tracks by box overlap and landmark distance,
+searching again) gives landmarks. The short-range detector (close and medium faces) and the
+full-range detector (small faces in wide shots) take turns every ``DETECT_EVERY`` frames, and both
+run whenever the last frame showed no face. A detection that no mesh covers (profiles, small faces)
+is kept as a face without landmarks. Faces are linked into tracks by box overlap and landmark distance,
 tolerating misses of up to ``TRACK_GAP_S`` seconds.
 """
 
@@ -25,12 +25,26 @@ from roughcut.vision.geometry import (
     yaw_from_landmarks,
 )
 from roughcut.vision.model import FaceSample
-from roughcut.vision.speaking import lip_motion, lip_shape
+from roughcut.vision.speaking import EYE_CORNERS, LIP_LANDMARKS, lip_motion, lip_shape
 
 #: Faces the mesh follows at once.
 MAX_FACES = 4
-#: The full-range detector runs on every n-th analysed frame (and on frames where nothing was found).
-FULL_RANGE_EVERY = 4
+#: The detectors run on every n-th analysed frame, short and full range taking turns (and both on
+#: frames after one where nothing was found); the mesh follows faces on every frame.
+DETECT_EVERY = 2
+#: The mesh follows fewer faces once the detectors saw fewer for this many searches.
+MESH_RESIZE_AFTER = 12
+#: Mesh landmarks read from mediapipe (reading all 468 costs more than the geometry needs): the
+#: face oval (for the box), lips, eye corners, nose tip, forehead, chin and cheek edges.
+USED_LANDMARKS = tuple(
+    sorted(
+        {10, 21, 54, 58, 67, 93, 103, 109, 127, 132, 136, 148, 149, 150, 152, 162, 172, 176, 234, 251}
+        | {284, 288, 297, 323, 332, 338, 356, 361, 365, 377, 378, 379, 389, 397, 400, 454}
+        | set(LIP_LANDMARKS)
+        | set(EYE_CORNERS)
+        | {1, 13, 14, 82, 87, 312, 317}
+    )
+)
 #: Lowest detector confidence kept.
 MIN_DETECTION_SCORE = 0.5
 #: A detection overlapping a mesh face by this much (IoU) is that face.
@@ -43,6 +57,8 @@ TRACK_GAP_S = 1.0
 MIN_TRACK_SAMPLES = 3
 #: Appearance descriptor: hue × saturation histogram bins of the face box.
 HIST_BINS = (8, 4)
+#: Sharpness inside the largest face is measured on every n-th analysed frame.
+SHARPNESS_EVERY = 4
 #: Appearance is sampled on every n-th sample of a track.
 APPEARANCE_EVERY = 4
 
@@ -86,8 +102,8 @@ class FaceResult:
 
 
 def _box_from_landmarks(points: np.ndarray) -> tuple[float, float, float, float]:
-    x0, y0 = points[:, 0].min(), points[:, 1].min()
-    x1, y1 = points[:, 0].max(), points[:, 1].max()
+    x0, y0 = np.nanmin(points[:, 0]), np.nanmin(points[:, 1])
+    x1, y1 = np.nanmax(points[:, 0]), np.nanmax(points[:, 1])
     return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
 
 
@@ -143,9 +159,9 @@ class FaceTracker:
             return np.inf
         cost = (1.0 - overlap) + 0.5 * distance
         if track.last_landmarks is not None and obs.landmarks is not None:
-            shape_a = (track.last_landmarks[:, :2] - track.last_landmarks[:, :2].mean(0)) / size
-            shape_b = (obs.landmarks[:, :2] - obs.landmarks[:, :2].mean(0)) / size
-            cost += float(np.mean(np.linalg.norm(shape_a - shape_b, axis=1)))
+            a = track.last_landmarks[USED_LANDMARKS, :2]
+            b = obs.landmarks[USED_LANDMARKS, :2]
+            cost += float(np.mean(np.linalg.norm((a - a.mean(0)) - (b - b.mean(0)), axis=1))) / size
         return cost
 
     def assign(self, time_s: float, observations: list[Observation]) -> list[_OpenTrack]:
@@ -212,13 +228,9 @@ class FaceAnalyser(FrameAnalyser):
         import mediapipe as mp
 
         self.native_rate = native_rate
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=False,
-            max_num_faces=MAX_FACES,
-            refine_landmarks=False,
-            min_detection_confidence=0.5,
-            min_tracking_confidence=0.5,
-        )
+        self._mp = mp
+        self._mesh_faces = 1
+        self._mesh = self._new_mesh(self._mesh_faces)
         self._short = mp.solutions.face_detection.FaceDetection(
             model_selection=0, min_detection_confidence=MIN_DETECTION_SCORE
         )
@@ -228,23 +240,60 @@ class FaceAnalyser(FrameAnalyser):
         self._tracker: FaceTracker | None = None
         self._count = 0
         self._found_last = True
+        self._recent_counts: list[int] = []
         self._face_sharpness: list[float] = []
         self._last_frame = -1
 
+    def _new_mesh(self, faces: int):
+        return self._mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=False,
+            max_num_faces=faces,
+            refine_landmarks=False,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+
+    def _size_mesh(self, detected: int) -> None:
+        """Let the mesh follow as many faces as the detectors see: it searches for faces itself on
+        every frame where it follows fewer than its maximum, which costs as much as a detector."""
+        self._recent_counts = [*self._recent_counts[-MESH_RESIZE_AFTER + 1 :], detected]
+        wanted = self._mesh_faces
+        if detected > self._mesh_faces:
+            wanted = min(MAX_FACES, detected)
+        elif len(self._recent_counts) == MESH_RESIZE_AFTER and max(self._recent_counts) < self._mesh_faces:
+            wanted = max(1, max(self._recent_counts))
+        if wanted != self._mesh_faces:
+            self._mesh.close()
+            self._mesh = self._new_mesh(wanted)
+            self._mesh_faces = wanted
+            self._recent_counts = []
+
     def observe(self, image: np.ndarray) -> list[Observation]:
-        """Every face in one RGB frame: mesh faces plus detections no mesh covers."""
+        """Every face in one RGB frame: mesh faces plus detections no mesh covers.
+
+        The detectors take turns on every other frame (full range, then short range), and both run
+        when the previous frame showed no face."""
         height, width = image.shape[:2]
         meshes = []
         for face in self._mesh.process(image).multi_face_landmarks or []:
-            points = np.array([(p.x * width, p.y * height, p.z * width) for p in face.landmark])
+            points = np.full((468, 3), np.nan)
+            for i in USED_LANDMARKS:
+                p = face.landmark[i]
+                points[i] = (p.x * width, p.y * height, p.z * width)
             meshes.append(
                 Observation(box=_box_from_landmarks(points), landmarks=points, keypoints=None, score=1.0)
             )
-        detections = _detections(self._short.process(image), width, height)
-        if self._count % FULL_RANGE_EVERY == 0 or not (meshes or detections) or not self._found_last:
+        turn = self._count % DETECT_EVERY
+        detections: list[Observation] = []
+        searched = not self._found_last or turn == 0
+        if not self._found_last or (turn == 0 and self._count % (2 * DETECT_EVERY) == DETECT_EVERY):
+            detections += _detections(self._short.process(image), width, height)
+        if not self._found_last or (turn == 0 and self._count % (2 * DETECT_EVERY) == 0):
             detections += _detections(self._full.process(image), width, height)
         observations = merge_observations(meshes, detections)
         self._found_last = bool(observations)
+        if searched:
+            self._size_mesh(len(observations))
         return observations
 
     def _sample(self, frame: Frame, obs: Observation, track: _OpenTrack, size: tuple[int, int]) -> FaceSample:
@@ -293,7 +342,7 @@ class FaceAnalyser(FrameAnalyser):
                 hist = _appearance(image, obs.box)
                 if hist is not None:
                     track.appearance.append(hist)
-        if observations:
+        if observations and self._count % SHARPNESS_EVERY == 0:
             largest = max(observations, key=lambda o: o.box[3])
             sharp = _laplacian_variance(image, largest.box)
             if sharp is not None:

@@ -24,14 +24,21 @@ def laplacian_variance(image: np.ndarray) -> float:
     return float(cv2.Laplacian(gray, cv2.CV_32F).var())
 
 
+#: Sharpness is measured on every n-th analysed frame (a median needs no more).
+MEASURE_EVERY = 4
+
+
 class SharpnessAnalyser(FrameAnalyser):
     """Median sharpness over the analysed frames (``post_process`` returns a float, 0 for none)."""
 
     def __init__(self) -> None:
         self._values: list[float] = []
+        self._count = 0
 
     def process_frame(self, frame: Frame) -> None:
-        self._values.append(laplacian_variance(frame.image))
+        if self._count % MEASURE_EVERY == 0:
+            self._values.append(laplacian_variance(frame.image))
+        self._count += 1
 
     def post_process(self) -> float:
         return float(np.median(self._values)) if self._values else 0.0
