@@ -37,7 +37,7 @@ def test_every_timeline_format_reads_back_frame_exact(
     paths = write_all(timeline, tmp_path, [*TIMELINES, "ale"])
     assert set(paths) == {*TIMELINES, "ale"}
     report = check_round_trip(timeline, paths)
-    assert report == dict.fromkeys(TIMELINES, [])
+    assert report == {fmt: [] for fmt in TIMELINES}
     # The checker itself notices a one-frame slip.
     slipped = timeline.clone()
     clip = slipped.tracks[0][1]
@@ -72,8 +72,9 @@ def test_srt_cues_sit_on_the_words(demo_coverage: SceneCoverage, tmp_path: Path)
     path = write_all(to_timeline(cut, demo_coverage), tmp_path, ["srt"])["srt"]
     cues = path.read_text().strip().split("\n\n")
     assert len(cues) == len(cut.lines)
-    for cue, line in zip(cues, cut.lines, strict=True):
+    for index, (cue, line) in enumerate(zip(cues, cut.lines, strict=True)):
         number, times, text = cue.split("\n")
+        assert number == str(index + 1)
         assert times == f"{srt_time(line.speech_in, cut.rate)} --> {srt_time(line.speech_out, cut.rate)}"
         assert text == f"{line.character}: {line.text}"
     assert srt_time(1, Fraction(24000, 1001)) == "00:00:00,042"

@@ -227,38 +227,46 @@ def _subset(coverage: SceneCoverage, features: Features, keep: np.ndarray) -> Fe
 def _explain(
     model: _Model, solution: Solution, features: Features, keep: np.ndarray, pins: Mapping[str, str]
 ) -> dict[int, tuple[float, str, dict[str, float], tuple[Alternative, ...]]]:
-    """Per kept line: its own cost, the deciding idiom, its cost per idiom, and the alternatives."""
-    best_terms = model.path_terms(solution.path[None, :])
-    results = {}
+    """Per kept line: its own cost, the deciding idiom, its cost per idiom, and the alternatives.
+
+    An alternative's idiom is found by re-solving the scene with the line forced to it (exactly, from
+    the Viterbi pointers) and comparing the two cuts idiom by idiom.
+    """
     path = solution.path
     n = len(path)
+    marginals = solution.marginals
+    order = np.argsort(
+        np.where(np.arange(marginals.shape[1])[None, :] == path[:, None], np.inf, marginals), axis=1
+    )
+    wanted: list[tuple[int, int]] = []
+    for k in range(n):
+        for t in order[k, :ALTERNATIVES]:
+            if t != path[k] and np.isfinite(marginals[k, t]):
+                wanted.append((k, int(t)))
+    if wanted:
+        lines, takes = np.array(wanted).T
+        terms = model.path_terms(solution.paths_through(lines, takes))
+    best_terms = model.path_terms(path[None, :])
+    per_line: dict[int, list[Alternative]] = {}
+    for p, (k, take) in enumerate(wanted):
+        diffs = {name: float(terms[name][p] - best_terms[name][0]) for name in terms}
+        margin = float(marginals[k, take] - solution.cost)
+        if not diffs or abs(margin) <= TIE:
+            deciding = "tie"
+        elif margin > 0:  # the idiom that weighs most against the alternative
+            deciding = max(diffs, key=lambda name: diffs[name])
+        else:  # a pinned line: the idiom that would have preferred the alternative
+            deciding = min(diffs, key=lambda name: diffs[name])
+        alternative = Alternative(features.take_names[take], float(marginals[k, take]), margin, deciding)
+        per_line.setdefault(k, []).append(alternative)
+    results = {}
     for k in range(n):
         chosen = int(path[k])
         own = {name: float(term[k, chosen]) for name, term in model.line_terms.items()}
         if k > 0:
             for name, term in model.transition_terms.items():
                 own[name] = float(term[k - 1, path[k - 1], chosen])
-        own_cost = float(sum(own.values()))
-        order = [int(t) for t in np.argsort(solution.marginals[k], kind="stable") if t != chosen]
-        order = [t for t in order if np.isfinite(solution.marginals[k, t])][:ALTERNATIVES]
-        alternatives = []
-        if order:
-            paths = np.stack([solution.path_through(k, t) for t in order])
-            terms = model.path_terms(paths)
-            for a, take in enumerate(order):
-                diffs = {name: float(terms[name][a] - best_terms[name][0]) for name in terms}
-                margin = float(solution.marginals[k, take] - solution.cost)
-                if not diffs or abs(margin) <= TIE:
-                    deciding = "tie"
-                elif margin > 0:  # the idiom that weighs most against the alternative
-                    deciding = max(diffs, key=lambda name: diffs[name])
-                else:  # a pinned line: the idiom that would have preferred the alternative
-                    deciding = min(diffs, key=lambda name: diffs[name])
-                alternatives.append(
-                    Alternative(
-                        features.take_names[take], float(solution.marginals[k, take]), margin, deciding
-                    )
-                )
+        alternatives = tuple(per_line.get(k, ()))
         line_id = features.line_ids[keep[k]]
         if line_id in pins:
             idiom = "pinned"
@@ -266,7 +274,7 @@ def _explain(
             idiom = "only take"
         else:
             idiom = alternatives[0].idiom
-        results[int(keep[k])] = (own_cost, idiom, own, tuple(alternatives))
+        results[int(keep[k])] = (float(sum(own.values())), idiom, own, alternatives)
     return results
 
 

@@ -35,6 +35,21 @@ class Solution:
             path[step + 1] = self.ahead[step, path[step]]
         return path
 
+    def paths_through(self, lines: np.ndarray, takes: np.ndarray) -> np.ndarray:
+        """The best paths ``[P, L]`` showing each ``lines[p]`` from ``takes[p]`` (vectorised
+        :meth:`path_through`)."""
+        n_lines = len(self.path)
+        lines = np.asarray(lines, np.int64)
+        paths = np.zeros((len(lines), n_lines), np.int64)
+        paths[np.arange(len(lines)), lines] = takes
+        for step in range(n_lines - 1, 0, -1):
+            mask = lines >= step
+            paths[mask, step - 1] = self.back[step, paths[mask, step]]
+        for step in range(n_lines - 1):
+            mask = lines <= step
+            paths[mask, step + 1] = self.ahead[step, paths[mask, step]]
+        return paths
+
 
 def viterbi(unary: np.ndarray, pairwise: np.ndarray, *, free: np.ndarray | None = None) -> Solution:
     """Solve the chain exactly. ``unary`` ``[L, T]``, ``pairwise`` ``[L - 1, T, T]``.

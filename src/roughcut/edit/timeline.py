@@ -135,8 +135,12 @@ def _fraction(value: Fraction) -> str:
 
 def _timeline_metadata(cut: Cut, coverage: SceneCoverage) -> dict[str, Any]:
     takes = []
+    held_by: dict[str, list] = {}
+    for (_, name), item in coverage.coverage.items():
+        held_by.setdefault(name, []).append(item)
+    order = {line.id: i for i, line in enumerate(coverage.lines)}
     for take in coverage.takes:
-        held = [c for (line_id, name), c in coverage.coverage.items() if name == take.name]
+        held = sorted(held_by.get(take.name, []), key=lambda c: order.get(c.line_id, 0))
         rates = [c.speech_rate for c in held if c.speech_rate]
         takes.append(
             {
@@ -152,9 +156,8 @@ def _timeline_metadata(cut: Cut, coverage: SceneCoverage) -> dict[str, Any]:
                 "characters": list(take.characters_visible),
                 "screen_positions": dict(take.screen_positions),
                 "has_audio": take.has_audio,
-                "lines": sorted({c.line_id for c in held}),
-                "line_frames": {c.line_id: [c.start_frame, c.end_frame] for c in held},
-                "speaker_visible_lines": sorted({c.line_id for c in held if c.speaker_visible}),
+                "lines": " ".join(c.line_id for c in held),
+                "speaker_visible_lines": " ".join(c.line_id for c in held if c.speaker_visible),
                 "words_per_second": round(sum(rates) / len(rates), 3) if rates else 0.0,
             }
         )

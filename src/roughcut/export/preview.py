@@ -101,12 +101,12 @@ def _source_frames(
 
 
 def _burn(frame: av.VideoFrame, label: np.ndarray) -> av.VideoFrame:
-    planes = frame.to_ndarray()
-    h, w = label.shape
-    h, w = min(h, planes.shape[0] // 2), min(w, planes.shape[1])
-    planes[8 : 8 + h, 8 : 8 + w] = label[:h, :w]
-    out = av.VideoFrame.from_ndarray(planes, format="yuv420p")
-    return out
+    """Write ``label`` into the luma plane of ``frame`` in place (top left corner)."""
+    plane = frame.planes[0]
+    luma = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
+    h, w = min(label.shape[0], plane.height - 8), min(label.shape[1], plane.width - 8)
+    luma[8 : 8 + h, 8 : 8 + w] = label[:h, :w]
+    return frame
 
 
 def _sound(timeline: otio.schema.Timeline, rate: Fraction, total_frames: int) -> np.ndarray:
@@ -145,7 +145,7 @@ def render_preview(
     height: int = 720,
     burn_in: bool = True,
     threads: int = 2,
-    preset: str = "superfast",
+    preset: str = "ultrafast",
 ) -> Path:
     """Render the cut's picture and sound to ``path`` (MP4, H.264 + AAC 48 kHz) at ``height`` pixels
     (width from the timeline's aspect), ``threads`` for decoding and encoding each."""
@@ -164,6 +164,7 @@ def render_preview(
         audio = out.add_stream("aac", rate=SAMPLE_RATE)
         audio.layout = "mono"
         record = 0
+        frame_time_base = Fraction(rate.denominator, rate.numerator)
         with new_progress() as bar:
             task = bar.add_task(f"Rendering {path.name}", total=total)
             for item in video_track:
@@ -186,6 +187,7 @@ def render_preview(
                 for frame in source:
                     picture = _burn(frame, label) if label is not None else frame
                     picture.pts = record
+                    picture.time_base = frame_time_base
                     out.mux(video.encode(picture))
                     record += 1
                 bar.advance(task, frames)

@@ -54,9 +54,10 @@ class _Thumbnails:
         return failed
 
 
-def _middle(take: dict, line_id: str) -> int | None:
-    span = take.get("line_frames", {}).get(line_id)
-    return (span[0] + span[1]) // 2 if span else None
+def _middle(line: dict) -> int:
+    """The source frame in the middle of the line's words, in its chosen take."""
+    words = (line["speech_in"] + line["speech_out"]) // 2
+    return line["source_in"] + words - line["record_in"]
 
 
 def report_html(timeline: otio.schema.Timeline, out: OutputDir, stem: str) -> str:
@@ -77,8 +78,7 @@ def report_html(timeline: otio.schema.Timeline, out: OutputDir, stem: str) -> st
             )
             continue
         take = takes.get(line["take"], {})
-        middle = _middle(take, line["id"])
-        image = thumbs.name(take, middle) if take and middle is not None else None
+        image = thumbs.name(take, _middle(line)) if take else None
         picture = f"<img src='{esc(image)}' width={THUMB_WIDTH}>" if image else ""
         costs = ", ".join(
             f"{esc(k)} {v:.2f}" for k, v in sorted(line["idiom_costs"].items(), key=lambda kv: -kv[1]) if v
