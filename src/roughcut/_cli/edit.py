@@ -84,12 +84,46 @@ def _pace(value: str | None) -> str | float | None:
     "--format", "formats", multiple=True, type=click.Choice(EXPORTS), help="Export only these (repeatable)."
 )
 @click.option("--no-preview", is_flag=True, help="Skip the preview MP4.")
+@click.option("--multicam", is_flag=True, help="Switch synchronised angles of one performance instead.")
+@click.option(
+    "--angle", "angles", multiple=True, metavar="TAKE", help="Multicam: an angle to use (default all)."
+)
+@click.option("--min-shot", type=float, default=1.5, show_default=True, help="Multicam: shortest shot, s.")
+@click.option(
+    "--wide-every", type=float, default=20.0, show_default=True, help="Multicam: go wide this often, s."
+)
+@click.option(
+    "--speaker-delay",
+    type=float,
+    default=0.3,
+    show_default=True,
+    help="Multicam: delay after a new speaker, s.",
+)
+@click.option("--dialogue-take", help="Multicam: the angle whose sound is the dialogue (default the widest).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default PROJECT/roughcut_out).",
 )
-def edit(project, style, idioms, params, pace, pins, j_cut, l_cut, formats, no_preview, out) -> None:  # type: ignore[no-untyped-def]
+def edit(  # type: ignore[no-untyped-def]
+    project,
+    style,
+    idioms,
+    params,
+    pace,
+    pins,
+    j_cut,
+    l_cut,
+    formats,
+    no_preview,
+    multicam,
+    angles,
+    min_shot,
+    wide_every,
+    speaker_delay,
+    dialogue_take,
+    out,
+) -> None:
     """Cut the dialogue scene in PROJECT and write timelines, subtitles, a report and a preview."""
     from roughcut.edit.run import edit_project
 
@@ -107,6 +141,17 @@ def edit(project, style, idioms, params, pace, pins, j_cut, l_cut, formats, no_p
         l_cut_frames=l_cut,
         out_dir=out,
         formats=chosen,
+        multicam=(
+            {
+                "angles": list(angles) or None,
+                "min_shot_seconds": min_shot,
+                "wide_every_seconds": wide_every,
+                "speaker_delay_seconds": speaker_delay,
+                "dialogue_take": dialogue_take,
+            }
+            if multicam
+            else None
+        ),
     )
     print_cut(result)
 

@@ -55,7 +55,7 @@ def _line_clock(coverage: SceneCoverage, takes: list[TakeInfo]) -> dict[str, tup
         if max(starts) - min(starts) > SYNC_TOLERANCE:
             raise RoughcutError(
                 f"line {line.id} starts at clock frames {min(starts)}..{max(starts)} in different angles: "
-                "these takes are separate performances, not synchronised angles (use edit_scene)"
+                "these takes are separate performances, not synchronised angles (cut them without multicam)"
             )
         clock[line.id] = (int(np.median(starts)), int(np.median([e for _, e in spans])))
     return clock

@@ -17,6 +17,7 @@ import opentimelineio as otio
 from roughcut.edit.coverage import SceneCoverage, coverage_from_demo_truth
 from roughcut.edit.cut import Cut
 from roughcut.edit.editor import edit_scene
+from roughcut.edit.multicam import switch_multicam
 from roughcut.edit.styles import styles_from_config
 from roughcut.edit.timeline import to_timeline
 from roughcut.errors import ConfigError
@@ -62,28 +63,33 @@ def edit_project(
     out_dir: str | Path | None = None,
     formats: Iterable[str] | None = None,
     coverage: SceneCoverage | None = None,
+    multicam: Mapping[str, Any] | None = None,
 ) -> EditResult:
     """Cut the project in ``directory`` and write ``formats`` (default: all) into ``out_dir``
     (default: the project's output folder). ``roughcut.toml``'s ``[edit]`` table gives the defaults
     for ``style``, ``pace`` and idiom weights (``[edit.idioms]``) and defines styles
-    (``[edit.styles.NAME]``); arguments override it."""
+    (``[edit.styles.NAME]``); arguments override it. ``multicam`` (keyword arguments of
+    :func:`~roughcut.edit.multicam.switch_multicam`) switches synchronised angles instead."""
     from roughcut.export import FORMATS, check_round_trip, write_all
 
     project = Project.open(directory)
     settings = project.config.get("edit", {})
     coverage = coverage or coverage_from_demo_truth(project.root)
     merged_weights = {**settings.get("idioms", {}), **(weights or {})}
-    cut = edit_scene(
-        coverage,
-        style=style or settings.get("style", "default"),
-        weights=merged_weights,
-        params=params,
-        pins=resolve_pins(coverage, pins or {}),
-        pace=pace if pace is not None else settings.get("pace", "normal"),
-        j_cut_frames=j_cut_frames,
-        l_cut_frames=l_cut_frames,
-        styles=styles_from_config(project.config),
-    )
+    if multicam is not None:
+        cut = switch_multicam(coverage, **multicam)
+    else:
+        cut = edit_scene(
+            coverage,
+            style=style or settings.get("style", "default"),
+            weights=merged_weights,
+            params=params,
+            pins=resolve_pins(coverage, pins or {}),
+            pace=pace if pace is not None else settings.get("pace", "normal"),
+            j_cut_frames=j_cut_frames,
+            l_cut_frames=l_cut_frames,
+            styles=styles_from_config(project.config),
+        )
     timeline = to_timeline(cut, coverage)
     paths = write_all(timeline, out_dir or project.output_dir, formats or FORMATS)
     return EditResult(cut, timeline, paths, check_round_trip(timeline, paths))
