@@ -25,12 +25,18 @@ VOICED_REACH_S = 0.3
 def speech_mask(
     samples: np.ndarray, sample_rate: int, *, aggressiveness: int = 2, frame_s: float = FRAME_S
 ) -> np.ndarray:
-    """Boolean speech flag per ``frame_s`` seconds frame (10, 20 or 30 ms) of mono ``samples``.
+    """Boolean speech flag per ``frame_s`` seconds frame (10, 20 or 30 ms) of mono ``samples``,
+    independent of the signal's level.
 
     Frame ``i`` covers samples ``[i * hop, (i + 1) * hop)`` at ``sample_rate`` Hz with
     ``hop = round(frame_s * sample_rate)``; a trailing partial frame is dropped.
     """
     samples = np.asarray(samples, np.float32)
+    # webrtcvad's decisions depend on level: bring the loud end of the signal to a fixed level first,
+    # so a file and a louder or quieter copy of it get the same answer.
+    reference = float(np.percentile(np.abs(samples), 99.9)) if samples.size else 0.0
+    if reference > 0:
+        samples = samples * (0.5 / reference)
     rate = sample_rate if sample_rate in VAD_RATES else 16000
     if rate != sample_rate:
         divisor = gcd(sample_rate, rate)
