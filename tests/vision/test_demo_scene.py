@@ -107,3 +107,22 @@ def test_cached_per_take(demo) -> None:
     assert again.takes == result.takes
     assert store.info().entries.get(STAGE) == len(project.takes)
     assert VERSION >= 1
+
+
+def test_analyze_command(demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``roughcut analyze`` reads the cached vision results and prints people and shot size per take."""
+    import json
+
+    from click.testing import CliRunner
+
+    from roughcut._cli import main
+
+    project, store, _, truth, _ = demo
+    monkeypatch.setenv("ROUGHCUT_CACHE", str(store.path))
+    result = CliRunner().invoke(main, ["-q", "analyze", str(project.root), "--no-speech", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    assert {row["take"]: (row["people"], row["shot_size"]) for row in report["takes"]} == {
+        name: (len(take["people"]), take["shot_size"]) for name, take in truth.items()
+    }
+    assert report["note"] == "vision only (--no-speech)" and not report["errors"]

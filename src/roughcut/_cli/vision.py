@@ -1,0 +1,117 @@
+"""``roughcut analyze``: speech and vision for every take of a project, cached, with a summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def _align(project, store):
+    """Script alignment per take via the speech stage, or ``(None, reason)`` when it cannot run."""
+    if project.script is None:
+        return None, "no screenplay in the project: vision only"
+    try:
+        from roughcut.speech.align import align_project
+    except ImportError as exc:
+        return None, f"speech alignment not available ({exc}): vision only"
+    from roughcut.errors import RoughcutError
+    from roughcut.script import read_script
+
+    script = read_script(project.script)
+    try:
+        return align_project(project, script, store=store), ""
+    except RoughcutError:
+        raise
+    except Exception as exc:  # the speech stage's own failure must not cost the vision results
+        return None, f"speech alignment failed ({type(exc).__name__}: {exc}): vision only"
+
+
+@click.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--workers", type=int, default=None, help="Takes analysed at once (default: one per core).")
+@click.option("--fps", type=float, default=None, help="Analysis frames per second (default 8).")
+@click.option("--width", type=int, default=None, help="Analysis width in pixels (default 640).")
+@click.option("--no-speech", is_flag=True, help="Vision only: skip the script alignment.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def analyze(
+    directory: Path, workers: int | None, fps: float | None, width: int | None, no_speech: bool, as_json: bool
+) -> None:
+    """Align the script and analyse the picture of every take in DIRECTORY (cached).
+
+    Prints per take: people on screen, shot size, lines found and the share of lines whose speaker
+    is visible. Persons are named after characters from who speaks; set them in roughcut.toml's
+    [characters] ("TAKE:personN" = "CHARACTER") when that is wrong.
+    """
+    from roughcut.project import Project
+    from roughcut.store import Store
+    from roughcut.vision import SpokenLine, analyze_project, assign_characters, line_visibility
+
+    project = Project.open(directory)
+    if not project.takes:
+        from roughcut.errors import RoughcutError
+
+        raise RoughcutError(f"{project.root}: no takes found")
+    store = Store()
+    alignments, note = (None, "vision only (--no-speech)") if no_speech else _align(project, store)
+    result = analyze_project(project, store=store, workers=workers, fps=fps, width=width)
+    spoken = {}
+    if alignments:
+        for name, alignment in alignments.items():
+            spoken[name] = [SpokenLine(a.line_id, a.character, a.start_s, a.end_s) for a in alignment.lines]
+    characters = assign_characters(result.takes, spoken, overrides=project.config.get("characters"))
+    rows = line_visibility(result.takes, spoken, characters)
+    summary = []
+    for name, vision in result.takes.items():
+        lines = rows.get(name, ())
+        alignment = alignments.get(name) if alignments else None
+        total = len(alignment.lines) + len(alignment.missing) if alignment else None
+        visible = sum(r.speaker_visible for r in lines) / len(lines) if lines else None
+        named = {p.person_id: characters.get(f"{name}:{p.person_id}", "?") for p in vision.persons}
+        summary.append(
+            {
+                "take": name,
+                "people": vision.people,
+                "persons": named,
+                "shot_size": vision.shot_size,
+                "segments": len(vision.segments),
+                "cuts": list(vision.cuts),
+                "lines_found": len(alignment.lines) if alignment else None,
+                "lines_total": total,
+                "speaker_visible": visible,
+                "soft": vision.soft,
+                "problems": list(vision.problems)
+                + ([alignment.problem] if alignment and alignment.problem else []),
+            }
+        )
+    if as_json:
+        click.echo(
+            json.dumps({"takes": summary, "errors": [str(e) for e in result.errors], "note": note}, indent=2)
+        )
+        return
+    table = Table(title=f"{len(result.takes)} takes analysed in {project.root}")
+    table.add_column("take", no_wrap=True, min_width=max((len(r["take"]) for r in summary), default=4))
+    for column in ("people", "who", "shot size", "lines found", "speaker visible"):
+        table.add_column(column)
+    for row in summary:
+        who = ", ".join(f"{p}={c}" for p, c in row["persons"].items()) or "-"
+        found = f"{row['lines_found']}/{row['lines_total']}" if row["lines_total"] is not None else "-"
+        visible = f"{row['speaker_visible']:.0%}" if row["speaker_visible"] is not None else "-"
+        size = (row["shot_size"] or "-") + (" (soft)" if row["soft"] else "")
+        table.add_row(row["take"], str(row["people"]), who, size, found, visible)
+    console.print(table)
+    for row in summary:
+        for problem in row["problems"]:
+            console.print(f"[yellow]{row['take']}:[/yellow] {problem}", highlight=False)
+    for error in result.errors:
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+    if note:
+        console.print(note)
+
+
+COMMANDS = [analyze]
