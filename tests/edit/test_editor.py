@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import math
 from fractions import Fraction
+from pathlib import Path
 
 import opentimelineio as otio
 import pytest
@@ -301,3 +302,23 @@ def test_multicam_switches_to_the_speaker_and_holds_shots(grid_scene: SceneCover
 def test_multicam_refuses_separate_performances(demo_coverage: SceneCoverage) -> None:
     with pytest.raises(RoughcutError, match="not synchronised angles"):
         switch_multicam(demo_coverage)
+
+
+def test_grid_cuts_deliver_frame_exact_at_25_fps(grid_scene: SceneCoverage, tmp_path: Path) -> None:
+    from roughcut.export import check_round_trip, write_all
+    from roughcut.media import probe
+
+    angles = ["T1_two.mp4", "T2_adam_cu.mp4", "T3_beth_cu.mp4"]
+    for name, cut in (
+        ("edit", edit_scene(grid_scene, j_cut_frames=3)),
+        ("multicam", switch_multicam(grid_scene, angles=angles, min_shot_seconds=1.0)),
+    ):
+        timeline = to_timeline(cut, grid_scene)
+        paths = write_all(
+            timeline, tmp_path, ["otio", "fcp7", "fcpx", "edl", "aaf", "mp4"], name=name, preview_height=360
+        )
+        assert check_round_trip(timeline, paths) == {
+            fmt: [] for fmt in ("otio", "fcp7", "fcpx", "edl", "aaf")
+        }
+        info = probe(paths["mp4"])
+        assert info.video.frame_rate == 25 and info.video.frame_count == cut.duration_frames
