@@ -76,47 +76,15 @@ class TimedText:
 # ------------------------------------------------------------------------------------ line breaks
 
 _BREAK_BEFORE = frozenset(
-    [
-        "and",
-        "but",
-        "or",
-        "nor",
-        "so",
-        "yet",
-        "because",
-        "although",
-        "though",
-        "while",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "that",
-        "if",
-        "unless",
-        "until",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "from",
-        "by",
-        "about",
-        "into",
-        "over",
-        "after",
-        "before",
-        "than",
+    {
+        *("and", "but", "or", "nor", "so", "yet", "because", "although", "though", "while", "when"),
+        *("where", "which", "who", "whom", "whose", "that", "if", "unless", "until", "to", "of", "in"),
+        *("on", "at", "for", "with", "from", "by", "about", "into", "over", "after", "before", "than"),
         "as",
-    ]
+    }
 )
 _NO_BREAK_AFTER = frozenset(
-    ["a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "these", "those"]
+    {"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "these", "those"}
 )
 
 
