@@ -436,50 +436,70 @@ def _params(lines: Sequence[DialogueLine]) -> dict[str, Any]:
     }
 
 
+def _take_key(path: Path) -> tuple[str, Fraction | None]:
+    """The take's content fingerprint and video frame rate (``None`` without video)."""
+    from roughcut.media import fingerprint, probe
+
+    info = probe(path)
+    return fingerprint(path), (info.video.frame_rate if info.video is not None else None)
+
+
+def _align_path(
+    path: Path, lines: Sequence[DialogueLine], name: str, frame_rate: Fraction | None
+) -> TakeAlignment:
+    """Decode and align one take (runs in a worker process); decoding trouble becomes ``problem``."""
+    from roughcut.media import read_audio
+
+    try:
+        audio = read_audio(path)
+    except MediaError as exc:
+        return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, frame_rate, str(exc))
+    return align_script_to_take(lines, audio, frame_rate=frame_rate, take=name)
+
+
 def align_take_file(
     path: str | Path, lines: Sequence[DialogueLine], *, name: str = "", store: Store | None = None
 ) -> TakeAlignment:
     """Align ``lines`` to the take at ``path``, cached in ``store`` under the file's fingerprint.
 
-    A take without an audio stream or that cannot be decoded gives a ``TakeAlignment`` whose
+    A take without an audio stream, or that cannot be read, gives a ``TakeAlignment`` whose
     ``problem`` names the file and the trouble.
     """
-    from roughcut.media import fingerprint, probe, read_audio
-
     path = Path(path)
     name = name or path.name
     try:
-        info = probe(path)
-        frame_rate = info.video[0].frame_rate if getattr(info, "video", None) else None
-        key = fingerprint(path)
+        key, frame_rate = _take_key(path)
     except (MediaError, OSError) as exc:
         return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, None, str(exc))
-
-    def compute() -> TakeAlignment:
-        try:
-            audio = read_audio(path)
-        except MediaError as exc:
-            return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, frame_rate, str(exc))
-        return align_script_to_take(lines, audio, frame_rate=frame_rate, take=name)
-
     if store is None:
-        return compute()
-    result = store.cached(key, STAGE, VERSION, _params(lines), compute)
-    if result.take != name:  # the same media under another name
-        result = TakeAlignment(name, *(getattr(result, f) for f in ("lines", "missing", "duration_s")),
-                               result.frame_rate, result.problem, result.recognised)  # fmt: skip
-    return result
+        return _align_path(path, lines, name, frame_rate)
+    result = store.cached(
+        key, STAGE, VERSION, _params(lines), lambda: _align_path(path, lines, name, frame_rate)
+    )
+    return _renamed(result, name)
+
+
+def _renamed(result: TakeAlignment, name: str) -> TakeAlignment:
+    """The same media found under another name keeps its cached alignment, under the new name."""
+    from dataclasses import replace
+
+    return result if result.take == name else replace(result, take=name)
 
 
 def align_project(
-    project: Project, script: Script, *, store: Store | None = None
+    project: Project, script: Script, *, store: Store | None = None, workers: int | None = None
 ) -> dict[str, TakeAlignment]:
     """Align the script's dialogue lines to every take of ``project``, with a progress bar.
 
     Results are cached in ``store`` (the default store when ``None``) keyed by each take's content
-    fingerprint and the lines' text, so a second run reads them back. Keys are take names
-    (paths relative to the project folder). A bad take gives an entry with its ``problem``.
+    fingerprint and the lines' text, so a second run reads them back. Takes not cached are aligned
+    in ``workers`` processes (default: one per core). Keys are take names (paths relative to the
+    project folder), in the project's order. A bad take gives an entry with its ``problem``.
     """
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_all_start_methods, get_context
+
     from roughcut.progress import track
     from roughcut.store import Store
 
@@ -487,11 +507,37 @@ def align_project(
     lines = list(script.lines)
     if not lines:
         raise RoughcutError(f"{script.source or 'the script'}: no dialogue lines to align")
+    params = _params(lines)
     out: dict[str, TakeAlignment] = {}
-    for take in track(list(project.takes), "Aligning script to takes"):
+    todo: list[tuple[Path, str, str, Fraction | None]] = []
+    for take in project.takes:
         name = project.take_name(take)
-        out[name] = align_take_file(take, lines, name=name, store=store)
-    return out
+        try:
+            key, frame_rate = _take_key(take)
+        except (MediaError, OSError) as exc:
+            out[name] = TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, None, str(exc))
+            continue
+        cached = store.get(key, STAGE, VERSION, params)
+        if cached is not None:
+            out[name] = _renamed(cached, name)
+        else:
+            todo.append((take, name, key, frame_rate))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    if workers == 1:
+        for take, name, key, frame_rate in track(todo, "Aligning script to takes"):
+            out[name] = _align_path(take, lines, name, frame_rate)
+            store.put(key, STAGE, VERSION, params, out[name])
+    elif todo:
+        # fork: workers start in milliseconds and callers need no ``__main__`` guard; the parent's
+        # only other thread is the progress bar's, which the workers never touch.
+        method = "fork" if "fork" in get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
+            futures = {pool.submit(_align_path, t, lines, n, r): (n, k) for t, n, k, r in todo}
+            for future in track(as_completed(futures), "Aligning script to takes", total=len(futures)):
+                name, key = futures[future]
+                out[name] = future.result()
+                store.put(key, STAGE, VERSION, params, out[name])
+    return {project.take_name(t): out[project.take_name(t)] for t in project.takes}
 
 
 # ------------------------------------------------------------------------------------ self-check
