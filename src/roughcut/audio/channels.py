@@ -11,13 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from roughcut.audio.voice import speech_sample_mask
+from roughcut.audio.voice import envelope_modulation_db, speech_sample_mask
 
 SILENT_DBFS = -70.0
 #: A channel whose correlation with a kept one is above this (either polarity) is the same mic.
 DUPLICATE_CORRELATION = 0.995
 #: A channel needs at least this share of the best channel's speech time to count as dialogue.
 SPEECH_SHARE = 0.5
+#: ... and its level must move like speech's (dB spread of 10 ms energy); held tones barely move.
+MIN_MODULATION_DB = 3.0
 #: Samples this close to full scale (and to the signal's own peak) in runs of 3 or more are clipped.
 CLIP_LEVEL = 0.999
 
@@ -64,8 +66,8 @@ def dialogue_mix(samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, Sig
     """Mono dialogue from ``samples`` (``(n,)`` or ``(channels, n)``, Hz ``sample_rate``) and a report.
 
     Silent channels and duplicates of a kept channel (same mic, either polarity) are dropped; of the
-    rest, those with at least half the speech time of the most talkative channel are averaged
-    (polarity aligned to the first kept one).
+    rest, those whose level moves like speech and that hold at least half the speech time of the
+    most talkative channel are averaged (polarity aligned to the first kept one).
     """
     data = np.atleast_2d(np.asarray(samples, np.float32))
     channels = data.shape[0]
@@ -90,9 +92,14 @@ def dialogue_mix(samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, Sig
             candidates.append(index)
     used = candidates
     if len(candidates) > 1:
-        speech = {i: float(speech_sample_mask(data[i], sample_rate).mean()) for i in candidates}
+        speech = {
+            i: float(speech_sample_mask(data[i], sample_rate).mean())
+            if envelope_modulation_db(data[i], sample_rate) >= MIN_MODULATION_DB
+            else 0.0
+            for i in candidates
+        }
         best = max(speech.values())
-        used = [i for i in candidates if speech[i] >= SPEECH_SHARE * best]
+        used = [i for i in candidates if speech[i] >= SPEECH_SHARE * best and speech[i] > 0]
         dropped += [(i, "little speech") for i in candidates if i not in used]
     if used:
         first = data[used[0]].astype(np.float64)

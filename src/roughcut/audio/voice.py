@@ -93,3 +93,17 @@ def speech_sample_mask(
 
         mask = binary_dilation(mask, structure=np.ones(2 * pad + 1, bool))
     return mask
+
+
+def envelope_modulation_db(samples: np.ndarray, sample_rate: int) -> float:
+    """How much the level moves (dB): the spread (standard deviation) of the 10 ms log energy over
+    the frames within 30 dB of the loudest. Speech rises and falls with its syllables (typically
+    6-10 dB); a held tone, hum or steady noise stays within 1-2 dB."""
+    hop = max(1, round(0.01 * sample_rate))
+    count = len(samples) // hop
+    if count < 10:
+        return 0.0
+    frames = np.asarray(samples[: count * hop], np.float64).reshape(count, hop)
+    level = 10 * np.log10((frames**2).mean(axis=1) + 1e-20)
+    active = level[level >= level.max() - 30.0]
+    return float(np.std(active))

@@ -1,0 +1,96 @@
+"""``roughcut sync``, ``roughcut clean`` and ``roughcut loudness`` on real recordings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from click.testing import CliRunner
+
+from roughcut._cli import main
+from roughcut.audio.loudness import measure_loudness
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["-q", *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def jfk(tmp_path: Path, media_dir: Path) -> Path:
+    target = tmp_path / "jfk.flac"
+    target.write_bytes((media_dir / "speech" / "jfk.flac").read_bytes())
+    return target
+
+
+def test_clean_writes_beside_and_never_overwrites(jfk: Path) -> None:
+    code, output = _run("clean", str(jfk), "--preset", "ebu-r128")
+    assert code == 0, output
+    written = jfk.with_name("jfk.clean.wav")
+    assert written.exists() and "hum: 60 Hz" in output
+    samples, rate = soundfile.read(written, dtype="float32")
+    assert rate == 44100 and samples.ndim == 1
+    assert abs(measure_loudness(samples, rate).integrated_lufs - -23.0) <= 0.5
+    before = written.read_bytes()
+    code, output = _run("clean", str(jfk))
+    assert code == 1 and "already exists" in output
+    assert written.read_bytes() == before
+    code, output = _run("clean", str(jfk), "--out", str(jfk))
+    assert code == 1 and "input file" in output
+    code, _ = _run("clean", str(jfk), "--force", "--denoise", "gate", "--declick", "--high-pass", "60")
+    assert code == 0 and written.read_bytes() != before
+
+
+def test_loudness_report_and_normalise(jfk: Path) -> None:
+    code, output = _run("loudness", str(jfk), "--json")
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["integrated_lufs"] == pytest.approx(-12.5, abs=0.2)  # stereo: both channels count
+    code, output = _run("loudness", str(jfk), "--preset", "streaming-dialogue")
+    assert code == 0 and "streaming-dialogue" in output
+    written = jfk.with_name("jfk.streaming-dialogue.wav")
+    code, output = _run("loudness", str(written), "--json")
+    assert abs(json.loads(output)["dialogue_lufs"] - -27.0) <= 0.5
+    code, output = _run("loudness", str(jfk), "--channel", "3")
+    assert code == 1 and "no channel 3" in output
+
+
+def test_sync_recordings_against_the_first(media_dir: Path) -> None:
+    folder = media_dir / "sync"
+    code, output = _run("sync", str(folder / "timbl_1.mp3"), str(folder / "timbl_2.mp3"), "--json")
+    assert code == 0, output
+    (row,) = json.loads(output)
+    assert abs(row["offset_s"] - 12.254) <= 0.001
+    assert row["sound_rate"] == 48000 and abs(row["offset_samples"] - 12.254 * 48000) <= 48
+
+
+def test_sync_project_folder(tmp_path: Path, demo_project: Path, rng: np.random.Generator) -> None:
+    """A field recorder that rolled 2.5 s before take A01 (44.1 kHz, its own noise) is matched with
+    A01 only, not with the other takes of the same scene, which repeat its words and voices."""
+    from roughcut.media import read_audio
+
+    project = tmp_path / "scene"
+    (project / "takes").mkdir(parents=True)
+    for take in sorted((demo_project / "takes").glob("*.mp4")):
+        (project / "takes" / take.name).symlink_to(take)
+    take_sound = read_audio(demo_project / "takes" / "A01_wide.mp4", sample_rate=44100).samples
+    recorder = np.concatenate([np.zeros(round(2.5 * 44100), np.float32), take_sound])
+    recorder += rng.normal(0, 0.001, len(recorder)).astype(np.float32)
+    (project / "sound").mkdir()
+    soundfile.write(project / "sound" / "rec_001.wav", recorder, 44100, subtype="PCM_24")
+    code, output = _run("sync", str(project), "--json")
+    assert code == 0, output
+    rows = {Path(row["take"]).name: row for row in json.loads(output)}
+    assert rows["A01_wide.mp4"]["sound"].endswith("rec_001.wav")
+    assert abs(rows["A01_wide.mp4"]["offset_s"] - 2.5) <= 0.001
+    assert rows["A01_wide.mp4"]["offset_samples"] == pytest.approx(2.5 * 44100, abs=2)
+    for other in ("B01_nora_cu.mp4", "B02_nora_cu_fast.mp4", "C01_grace_cu.mp4"):
+        assert rows[other]["sound"] is None
+
+
+def test_sync_needs_something_to_compare(media_dir: Path) -> None:
+    code, output = _run("sync", str(media_dir / "sync" / "timbl_1.mp3"))
+    assert code == 1 and "at least two recordings" in output
