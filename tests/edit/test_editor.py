@@ -25,16 +25,13 @@ def scene(request: pytest.FixtureRequest) -> SceneCoverage:
 
 
 def jump_cuts(cut: Cut, coverage: SceneCoverage) -> list[tuple[str, str]]:
-    """Adjacent shots from different takes with the same framing of the same people."""
+    """Adjacent shots with the same framing of the same people: two takes alike, or one take with
+    time cut out between them."""
     found = []
-    shots = cut.shots()
-    for a, b in itertools.pairwise(shots):
+    for a, b in itertools.pairwise(cut.shots()):
         ta, tb = coverage.take(a.take), coverage.take(b.take)
-        if (
-            a.take != b.take
-            and ta.shot_size == tb.shot_size
-            and set(ta.characters_visible) == set(tb.characters_visible)
-        ):
+        alike = ta.shot_size == tb.shot_size and set(ta.characters_visible) == set(tb.characters_visible)
+        if a.take == b.take or alike:
             found.append((a.take, b.take))
     return found
 
@@ -63,8 +60,18 @@ def test_without_speaker_visible_the_cut_may_hide_the_speaker(demo_coverage: Sce
     assert hidden  # NORA's lines now show GRACE listening
 
 
-def test_no_jump_cuts_with_the_idiom_on(scene: SceneCoverage) -> None:
-    assert jump_cuts(edit_scene(scene), scene) == []
+@pytest.mark.parametrize("pace", ["tight", "normal", "relaxed"])
+def test_no_jump_cuts_with_the_idiom_on(scene: SceneCoverage, pace: str) -> None:
+    assert jump_cuts(edit_scene(scene, pace=pace), scene) == []
+
+
+def test_tightening_a_pause_inside_one_take_is_a_jump_cut(demo_coverage: SceneCoverage) -> None:
+    # The demo's pauses (0.7 s) are longer than the tight pace allows (0.5 s): staying on the wide
+    # shot from line 1.1 to 1.2 would cut time out of it.
+    off = edit_scene(
+        demo_coverage, pace="tight", weights={"avoid_jump_cuts": 0}, pins={"1.2": "A01_wide.mp4"}
+    )
+    assert ("A01_wide.mp4", "A01_wide.mp4") in jump_cuts(off, demo_coverage)
 
 
 def test_avoid_jump_cuts_decides_when_a_jump_cut_tempts(grid_scene: SceneCoverage) -> None:

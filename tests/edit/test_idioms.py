@@ -78,6 +78,10 @@ def test_avoid_jump_cuts_only_between_same_framing_of_the_same_people() -> None:
     assert c[0, col("ann_cu"), col("ann_cu")] == 0  # no cut
     assert c[0, col("ann_cu"), col("bob_cu")] == 0  # another person
     assert c[0, col("two"), col("flipped")] == 1  # same size, same two people
+    # Staying in one take across a pause the pace would shorten cuts time out of the shot.
+    pause = (100 + 10) / 24 - (10 + 3 * 24) / 24  # line 1 ends, line 2 starts (seconds)
+    tight = costs("avoid_jump_cuts", make_coverage(), max_pause_seconds=pause - 0.1)
+    assert tight[0, col("two"), col("two")] == 1 and c[0, col("two"), col("two")] == 0
 
 
 def test_change_zoom_gradually_punishes_jumps_over_one_size() -> None:

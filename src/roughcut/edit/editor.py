@@ -63,7 +63,7 @@ def edit_scene(
 
     keep = np.flatnonzero(features.covered.any(axis=1))
     gaps = tuple(features.line_ids[i] for i in range(len(features.line_ids)) if i not in set(keep.tolist()))
-    model = _Model.build(coverage, features, keep, chosen_style, pace_settings)
+    model = _Model.build(coverage, features, keep, chosen_style, pace_settings, rate)
     takes_per_line: list[str | None] = [None] * len(features.line_ids)
     line_results: dict[int, tuple[float, str, dict[str, float], tuple[Alternative, ...]]] = {}
     total = 0.0
@@ -146,7 +146,13 @@ class _Model:
 
     @classmethod
     def build(
-        cls, coverage: SceneCoverage, features: Features, keep: np.ndarray, style: Style, pace: Pace
+        cls,
+        coverage: SceneCoverage,
+        features: Features,
+        keep: np.ndarray,
+        style: Style,
+        pace: Pace,
+        rate: Fraction,
     ) -> _Model:
         idioms = registry()
         n_takes = len(features.take_names)
@@ -162,6 +168,8 @@ class _Model:
             params = dict(style.params.get(name, {}))
             if name == "short_lines" and "min_seconds" not in params:
                 params["min_seconds"] = pace.min_shot_seconds
+            if name == "avoid_jump_cuts" and "max_pause_seconds" not in params:
+                params["max_pause_seconds"] = pace.max_pause / float(rate)
             item = idioms[name]
             if item.kind == "line":
                 line_terms[name] = weight * _idiom_costs(coverage, features, name, params)[keep]

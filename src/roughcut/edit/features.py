@@ -23,6 +23,8 @@ class Features:
     ``position``: per (line, take, character) -1 left, 0 centre, 1 right, :data:`OFF_SCREEN`.
     ``speech_seconds``: median length of each line's speech over the takes that hold it.
     ``speech_rate``: words per second per (line, take), ``nan`` where not covered.
+    ``pause_after``: seconds from the end of line ``l`` to the start of line ``l + 1`` in each take,
+    ``nan`` where the take lacks one of them.
     """
 
     line_ids: tuple[str, ...]
@@ -39,6 +41,7 @@ class Features:
     speech_rate: np.ndarray  # float [L, T]
     intensity: np.ndarray  # float [L]
     confidence: np.ndarray  # float [L, T]
+    pause_after: np.ndarray  # float [L, T]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -93,6 +96,13 @@ def _build(coverage: SceneCoverage) -> Features:
     low, high = (sizes.min(), sizes.max()) if sizes.size else (0.0, float(len(SHOT_SIZES) - 1))
     span = max(high - low, 1.0)
     tightness = np.where(covered, (high - size) / span, 0.0)
+    pause_after = np.full((n_lines, n_takes), np.nan)
+    for li in range(n_lines - 1):
+        for ti, take in enumerate(takes):
+            a = coverage.coverage.get((lines[li].id, take.name))
+            b = coverage.coverage.get((lines[li + 1].id, take.name))
+            if a is not None and b is not None:
+                pause_after[li, ti] = float((b.start_frame - a.end_frame) / take.frame_rate)
     speech_seconds = np.array(
         [float(np.median(row[ok])) if ok.any() else 0.0 for row, ok in zip(seconds, covered, strict=True)]
     )
@@ -111,4 +121,5 @@ def _build(coverage: SceneCoverage) -> Features:
         speech_rate=speech_rate,
         intensity=np.array([float(line.intensity) for line in lines]),
         confidence=confidence,
+        pause_after=pause_after,
     )

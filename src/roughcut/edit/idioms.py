@@ -176,13 +176,19 @@ def zoom_consistent(f: Features, *, steps: int = 2) -> np.ndarray:
 # Transition idioms
 
 
-@idiom("avoid_jump_cuts", "transition")
-def avoid_jump_cuts(f: Features) -> np.ndarray:
-    """Avoid jump cuts: no cut between takes of the same framing on the same people."""
+@idiom("avoid_jump_cuts", "transition", max_pause_seconds=float("inf"))
+def avoid_jump_cuts(f: Features, *, max_pause_seconds: float = float("inf")) -> np.ndarray:
+    """Avoid jump cuts: no cut between takes of the same framing on the same people, and no staying
+    in one take across a pause longer than ``max_pause_seconds`` (the pace would cut time out of the
+    shot: a jump in time on the same framing)."""
     same_size = f.size[:-1, :, None] == f.size[1:, None, :]
     same_people = f.visible[:-1, :, None] == f.visible[1:, None, :]
     someone = f.visible[:-1, :, None] != 0
-    return (same_size & same_people & someone & _cuts(f)).astype(float)
+    costs = (same_size & same_people & someone & _cuts(f)).astype(float)
+    trimmed = np.nan_to_num(f.pause_after[:-1], nan=0.0) > max_pause_seconds
+    diagonal = np.arange(f.shape[1])
+    costs[:, diagonal, diagonal] = trimmed.astype(float)
+    return costs
 
 
 @idiom("change_zoom_gradually", "transition", max_step=1)
