@@ -96,3 +96,20 @@ def test_broken_take_does_not_stop_the_others(tmp_path: Path) -> None:
     result = analyze_project(Project.open(root), store=Store(tmp_path / "store.sqlite"), workers=2)
     assert list(result.takes) == ["takes/good.mp4"]
     assert len(result.errors) == 1 and "broken.mp4" in str(result.errors[0])
+
+
+def test_segments_follow_framing_changes(demo_project: Path, tmp_path: Path) -> None:
+    """An edited take: 3 s of the wide two-shot cut to 3 s of a close-up."""
+    from roughcut.media import read_frames
+
+    takes = demo_project / "takes"
+    wide = [f.image for f in read_frames(takes / "A01_wide.mp4", width=640, end_frame=72)]
+    close = [f.image for f in read_frames(takes / "C01_grace_cu.mp4", width=640, end_frame=72)]
+    edited = write_frames(tmp_path / "edited.mp4", wide + close, rate=Fraction(24000, 1001))
+    vision = analyze_take(edited)
+    assert vision.cuts == (72,)
+    assert [(s.start_frame, s.end_frame, s.shot_size, s.people) for s in vision.segments] == [
+        (0, 72, "MS", 2),
+        (72, 144, "CU", 1),
+    ]
+    assert all(t.end_frame < 72 or t.start_frame >= 72 for t in vision.tracks)  # no face across the cut

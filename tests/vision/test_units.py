@@ -125,3 +125,24 @@ def test_speaking_at_native_frames() -> None:
     speaking = speaking_at(track, np.arange(40))
     assert not speaking[:13].any() and speaking[14:29].all()
     assert not speaking[32:].any()  # past the track's end
+
+
+def test_segments_absorb_brief_framing_blips() -> None:
+    from fractions import Fraction
+
+    from roughcut.vision.take import _segments
+
+    rate, fps = Fraction(24), Fraction(8)
+    frames = list(range(0, 240, 3))  # 10 s analysed at 8 fps
+    sizes = [0.2] * 30 + [0.42] * 2 + [0.2] * 20 + [0.42] * 28  # a 0.25 s blip, then a real change
+    samples = tuple(
+        FaceSample(f, f / 24, (0.4, 0.3, 0.1, h), h, "frontal", 0.0, 0.0, "centre", True, 1.0)
+        for f, h in zip(frames, sizes, strict=True)
+    )
+    track = FaceTrack(1, samples, (0.0,) * 80, (False,) * 80, (1.0,))
+    segments = _segments(frames, [track], [], 240, rate, fps)
+    assert [(s.shot_size, s.people) for s in segments] == [("MS", 1), ("CU", 1)]
+    assert segments[0].start_frame == 0 and segments[-1].end_frame == 240
+    assert abs(segments[1].start_frame - 156) <= 6
+    split = _segments(frames, [track], [120], 240, rate, fps)
+    assert [s.start_frame for s in split] == [0, 120, segments[1].start_frame]

@@ -120,19 +120,34 @@ def _detections(result, width: int, height: int) -> list[Observation]:
     return found
 
 
+def _same_face(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Boxes that overlap by ``SAME_FACE_IOU`` or where one lies mostly inside the other."""
+    if iou(a, b) >= SAME_FACE_IOU:
+        return True
+    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    smaller = min(a[2] * a[3], b[2] * b[3])
+    return smaller > 0 and ix * iy / smaller >= 0.6
+
+
 def merge_observations(meshes: list[Observation], detections: list[Observation]) -> list[Observation]:
-    """Mesh faces plus the detections no mesh face covers (duplicates between detectors removed).
+    """Mesh faces plus the detections no mesh face covers (duplicates removed: the mesh can keep
+    following a stale region over another face for a few frames after a cut).
 
     A mesh face takes the best score of the detections that cover it (1.0 when none does)."""
-    merged = list(meshes)
+    merged: list[Observation] = []
+    for mesh in sorted(meshes, key=lambda m: -m.box[2] * m.box[3]):
+        if not any(_same_face(mesh.box, kept.box) for kept in merged):
+            merged.append(mesh)
+    kept_meshes = len(merged)
     covered: dict[int, float] = {}
     for detection in sorted(detections, key=lambda d: -d.score):
-        overlaps = [iou(detection.box, other.box) for other in merged]
-        if not overlaps or max(overlaps) < SAME_FACE_IOU:
+        same = [k for k, other in enumerate(merged) if _same_face(detection.box, other.box)]
+        if not same:
             merged.append(detection)
             continue
-        best = int(np.argmax(overlaps))
-        if best < len(meshes):
+        best = max(same, key=lambda k: iou(detection.box, merged[k].box))
+        if best < kept_meshes:
             covered[best] = max(covered.get(best, 0.0), detection.score)
     for index, score in covered.items():
         merged[index].score = score

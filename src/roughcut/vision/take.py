@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -94,14 +95,26 @@ def _speaking(raw: RawTrack, sample_rate: float) -> FaceTrack:
     )
 
 
+def _mode_filter(labels: list, width: int) -> list:
+    """Each label replaced by the most common one in a centred window of ``width`` samples."""
+    half = width // 2
+    out = []
+    for k in range(len(labels)):
+        window = labels[max(0, k - half) : k + half + 1]
+        out.append(max(window, key=lambda v: (window.count(v), v == labels[k])))
+    return out
+
+
 def _segments(
     sample_frames: Sequence[int],
     tracks: Sequence[FaceTrack],
     cuts: Sequence[int],
     frame_count: int,
     rate: Fraction,
+    analysis_fps: Fraction,
 ) -> tuple[ShotSegment, ...]:
-    """Runs of one shot size (largest face) and people count, split at cuts, short runs absorbed."""
+    """Stretches of one shot size (largest face) and people count: shots split at cuts, labels
+    smoothed over ``MIN_SEGMENT_S``, runs shorter than that merged into their longer neighbour."""
     if not sample_frames:
         return ()
     largest: dict[int, float] = {}
@@ -110,37 +123,43 @@ def _segments(
         for s in t.samples:
             largest[s.frame] = max(largest.get(s.frame, 0.0), s.face_height)
             count[s.frame] = count.get(s.frame, 0) + 1
-    labels = [
-        (classify_shot_size(largest[f]) if f in largest else None, count.get(f, 0)) for f in sample_frames
-    ]
-    starts = [sample_frames[0]]
-    runs: list[list] = [[labels[0], sample_frames[0]]]
-    cut_set = set(cuts)
-    for frame, label in zip(sample_frames[1:], labels[1:], strict=True):
-        crossed = any(runs[-1][1] < c <= frame for c in cut_set)
-        if label != runs[-1][0] or crossed:
-            runs.append([label, frame, crossed])
-            starts.append(frame)
+    bounds = [0, *sorted(c for c in cuts if 0 < c < frame_count), frame_count]
+    window = max(1, round(MIN_SEGMENT_S * analysis_fps)) | 1
     shortest = MIN_SEGMENT_S * rate
-    # Absorb short runs (not bounded by cuts) into the previous run.
-    merged: list[list] = []
-    for k, run in enumerate(runs):
-        end = runs[k + 1][1] if k + 1 < len(runs) else frame_count
-        at_cut = len(run) > 2 and run[2]
-        if merged and end - run[1] < shortest and not at_cut:
+    segments: list[ShotSegment] = []
+    for start, end in itertools.pairwise(bounds):
+        frames = [f for f in sample_frames if start <= f < end]
+        if not frames:
+            segments.append(ShotSegment(start, end, None, 0))
             continue
-        if merged and merged[-1][0] == run[0] and not at_cut:
-            continue
-        merged.append(run)
-    segments = []
-    for k, run in enumerate(merged):
-        end = merged[k + 1][1] if k + 1 < len(merged) else frame_count
-        start = 0 if k == 0 else run[1]
-        segments.append(
-            ShotSegment(
-                start_frame=start, end_frame=max(end, start + 1), shot_size=run[0][0], people=run[0][1]
-            )
-        )
+        labels = [(classify_shot_size(largest[f]) if f in largest else None, count.get(f, 0)) for f in frames]
+        labels = _mode_filter(labels, window)
+        runs: list[list] = []  # [label, first frame]
+        for frame, label in zip(frames, labels, strict=True):
+            if not runs or runs[-1][0] != label:
+                runs.append([label, frame])
+        runs[0][1] = start
+        ends = [r[1] for r in runs[1:]] + [end]
+        while len(runs) > 1:
+            lengths = [e - r[1] for r, e in zip(runs, ends, strict=True)]
+            k = min(range(len(runs)), key=lengths.__getitem__)
+            if lengths[k] >= shortest:
+                break
+            if k == 0 or (k + 1 < len(runs) and lengths[k + 1] > lengths[k - 1]):
+                runs[k + 1][1] = runs[k][1]  # into the next run
+            else:
+                ends[k - 1] = ends[k]  # into the previous run
+            del runs[k], ends[k]
+            merged_runs, merged_ends = [runs[0]], [ends[0]]
+            for run, run_end in zip(runs[1:], ends[1:], strict=True):
+                if run[0] == merged_runs[-1][0]:
+                    merged_ends[-1] = run_end
+                else:
+                    merged_runs.append(run)
+                    merged_ends.append(run_end)
+            runs, ends = merged_runs, merged_ends
+        for (label, first), last in zip(runs, ends, strict=True):
+            segments.append(ShotSegment(first, last, label[0], label[1]))
     return tuple(segments)
 
 
@@ -204,7 +223,7 @@ def analyze_take(
     tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
     tracks, persons = make_persons(tracks)
     frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
-    segments = _segments(sample_frames, tracks, cuts, frame_count, rate)
+    segments = _segments(sample_frames, tracks, cuts, frame_count, rate, analysis_fps)
     weights: dict[str | None, int] = {}
     for segment in segments:
         weights[segment.shot_size] = (
