@@ -523,7 +523,7 @@ def align_project(
         else:
             todo.append((take, name, key, frame_rate))
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    if workers == 1:
+    if workers == 1 and todo:
         for take, name, key, frame_rate in track(todo, "Aligning script to takes"):
             out[name] = _align_path(take, lines, name, frame_rate)
             store.put(key, STAGE, VERSION, params, out[name])
