@@ -29,10 +29,12 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roughcut.errors import RoughcutError
 from roughcut.web.room import EditingRoom, RequestError
@@ -57,9 +59,31 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return _error(exc.status_code, message.get(exc.status_code, str(exc.detail)))
 
 
-async def _on_bug(request: Request, exc: Exception) -> Response:
-    log.exception("editing room: %s %s failed", request.method, request.url.path)
-    return _error(500, f"internal error ({type(exc).__name__}); the server's log has the details")
+class _JsonErrors:
+    """Any other exception (a bug) becomes a JSON 500 that names its type; the traceback goes to the
+    server's log once, never to the browser."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            log.exception("editing room: %s %s failed", scope.get("method"), scope.get("path"))
+            if not started:
+                message = f"internal error ({type(exc).__name__}); the server's log has the details"
+                await _error(500, message)(scope, receive, send)
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -146,8 +170,8 @@ def create_app(project_dir: str | Path, *, room: EditingRoom | None = None) -> S
         exception_handlers={
             RoughcutError: _on_roughcut_error,
             HTTPException: _on_http_error,
-            Exception: _on_bug,
         },
+        middleware=[Middleware(_JsonErrors)],
     )
     app.state.room = room
     return app

@@ -548,50 +548,63 @@ class EditingRoom:
             "role",
             "idiom",
         )
-        return {
-            "version": version,
-            "project": self.root.name,
-            "scene": coverage.scene,
-            "characters": list(coverage.all_characters()),
-            "settings": {
-                "style": settings.style,
-                "weights": dict(settings.weights),
-                "params": {k: dict(v) for k, v in settings.params.items()},
-                "pace": settings.pace,
-                "pins": dict(settings.pins),
-                "j_cut_frames": settings.j_cut_frames,
-                "l_cut_frames": settings.l_cut_frames,
-            },
-            "styles": list(self.styles),
-            "paces": list(PACES),
-            "formats": list(FORMATS),
-            "idioms": idioms,
-            "cut": {
-                "frame_rate": _fraction(cut.rate),
-                "fps": float(cut.rate),
-                "width": cut.width,
-                "height": cut.height,
-                "cost": _finite(cut.cost),
-                "duration_frames": cut.duration_frames,
-                "duration_seconds": float(Fraction(cut.duration_frames) / cut.rate),
-                "shots": len(cut.shots()),
-                "mean_shot_seconds": cut.mean_shot_seconds(),
-                "pace": asdict(cut.pace),
-                "gaps": list(cut.gaps),
-                "warnings": list(cut.warnings),
-                "lines": lines,
-                "video": [
-                    {**{k: getattr(c, k) for k in clip_fields}, "take_index": take_index.get(c.take)}
-                    for c in cut.video
-                ],
-                "audio": [
-                    {**{k: getattr(c, k) for k in clip_fields}, "take_index": take_index.get(c.take)}
-                    for c in cut.audio
-                ],
-            },
-            "takes": takes,
-            "exports": [{"format": f, "name": n, "url": f"/files/{n}"} for f, n in self.exports.items()],
-        }
+        return _json_safe(
+            {
+                "version": version,
+                "project": self.root.name,
+                "scene": coverage.scene,
+                "characters": list(coverage.all_characters()),
+                "settings": {
+                    "style": settings.style,
+                    "weights": dict(settings.weights),
+                    "params": {k: dict(v) for k, v in settings.params.items()},
+                    "pace": settings.pace,
+                    "pins": dict(settings.pins),
+                    "j_cut_frames": settings.j_cut_frames,
+                    "l_cut_frames": settings.l_cut_frames,
+                },
+                "styles": list(self.styles),
+                "paces": list(PACES),
+                "formats": list(FORMATS),
+                "idioms": idioms,
+                "cut": {
+                    "frame_rate": _fraction(cut.rate),
+                    "fps": float(cut.rate),
+                    "width": cut.width,
+                    "height": cut.height,
+                    "cost": _finite(cut.cost),
+                    "duration_frames": cut.duration_frames,
+                    "duration_seconds": float(Fraction(cut.duration_frames) / cut.rate),
+                    "shots": len(cut.shots()),
+                    "mean_shot_seconds": cut.mean_shot_seconds(),
+                    "pace": asdict(cut.pace),
+                    "gaps": list(cut.gaps),
+                    "warnings": list(cut.warnings),
+                    "lines": lines,
+                    "video": [
+                        {**{k: getattr(c, k) for k in clip_fields}, "take_index": take_index.get(c.take)}
+                        for c in cut.video
+                    ],
+                    "audio": [
+                        {**{k: getattr(c, k) for k in clip_fields}, "take_index": take_index.get(c.take)}
+                        for c in cut.audio
+                    ],
+                },
+                "takes": takes,
+                "exports": [{"format": f, "name": n, "url": f"/files/{n}"} for f, n in self.exports.items()],
+            }
+        )
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with every infinite or NaN float (JSON has none) as ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def _number(value: Any, what: str) -> float:
