@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from roughcut.audio.prosody import emotional_tone, line_prosody, speaker_baseline
+from roughcut.audio.prosody import emotional_tone, line_prosody, speaker_baseline, with_baseline
 from roughcut.media import read_audio
 
 RATE = 16000
@@ -112,6 +112,8 @@ def test_demo_voices_and_rates(demo_takes) -> None:
         if line["character"] == "NORA"
     ]
     assert np.mean([p.arousal for p in against]) > np.mean([p.arousal for p in usual]) + 0.05
+    rescored = [with_baseline(p, baseline) for p in nora_lines]
+    assert [p.arousal for p in rescored] == pytest.approx([p.arousal for p in usual])
 
 
 def test_emotional_tone() -> None:

@@ -16,7 +16,7 @@ which is what comparing takes of one performance needs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -268,6 +268,14 @@ def _arousal(
     if rate > 0 and typical_rate > 0:
         scores.append(_logistic(np.log(rate / typical_rate) / np.log(1.25)))
     return float(np.mean(scores))
+
+
+def with_baseline(line: LineProsody, baseline: ProsodyBaseline) -> LineProsody:
+    """``line`` with its arousal scored against an actor's ``baseline`` (no audio needed)."""
+    arousal = _arousal(
+        line.pitch_mean_hz, line.pitch_range_st, line.energy_db, line.speaking_rate, line.rate_unit, baseline
+    )
+    return replace(line, arousal=arousal)
 
 
 def speaker_baseline(lines: Sequence[LineProsody]) -> ProsodyBaseline:
