@@ -1,11 +1,11 @@
 """Faces in a take: mediapipe's detectors and face mesh combined, followed across frames into tracks.
 
 Per analysed frame the face mesh (video mode, so it follows faces from frame to frame instead of
-searching again) gives landmarks. The short-range detector (close and medium faces) and the
-full-range detector (small faces in wide shots) take turns every ``DETECT_EVERY`` frames, and both
-run whenever the last frame showed no face. A detection that no mesh covers (profiles, small faces)
-is kept as a face without landmarks. Faces are linked into tracks by box overlap and landmark distance,
-tolerating misses of up to ``TRACK_GAP_S`` seconds.
+searching again) gives landmarks. The short-range detector (close and medium faces) runs on every
+``SHORT_RANGE_EVERY``-th frame and the full-range detector (small faces in wide shots) on every
+``FULL_RANGE_EVERY``-th, and both whenever the last frame showed no face. A detection that no mesh
+covers (profiles, small faces) is kept as a face without landmarks. Faces are linked into tracks by
+box overlap and landmark distance, tolerating misses of up to ``TRACK_GAP_S`` seconds.
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ from roughcut.vision.speaking import EYE_CORNERS, LIP_LANDMARKS, lip_motion, lip
 
 #: Faces the mesh follows at once.
 MAX_FACES = 4
-#: The detectors run on every n-th analysed frame, short and full range taking turns (and both on
-#: frames after one where nothing was found); the mesh follows faces on every frame.
-DETECT_EVERY = 2
+#: The short-range detector runs on every n-th analysed frame, the full-range one (the costliest
+#: model) on every m-th, both on frames after one where nothing was found; the mesh follows faces
+#: on every frame.
+SHORT_RANGE_EVERY = 2
+FULL_RANGE_EVERY = 8
 #: The mesh follows fewer faces once the detectors saw fewer for this many searches.
 MESH_RESIZE_AFTER = 12
 #: Mesh landmarks read from mediapipe (reading all 468 costs more than the geometry needs): the
@@ -286,7 +288,7 @@ class FaceAnalyser(FrameAnalyser):
     def observe(self, image: np.ndarray) -> list[Observation]:
         """Every face in one RGB frame: mesh faces plus detections no mesh covers.
 
-        The detectors take turns on every other frame (full range, then short range), and both run
+        The detectors run on a schedule (``SHORT_RANGE_EVERY``, ``FULL_RANGE_EVERY``), and both
         when the previous frame showed no face."""
         height, width = image.shape[:2]
         meshes = []
@@ -298,13 +300,14 @@ class FaceAnalyser(FrameAnalyser):
             meshes.append(
                 Observation(box=_box_from_landmarks(points), landmarks=points, keypoints=None, score=1.0)
             )
-        turn = self._count % DETECT_EVERY
         detections: list[Observation] = []
-        searched = not self._found_last or turn == 0
-        if not self._found_last or (turn == 0 and self._count % (2 * DETECT_EVERY) == DETECT_EVERY):
+        short = not self._found_last or self._count % SHORT_RANGE_EVERY == 1
+        full = not self._found_last or self._count % FULL_RANGE_EVERY == 0
+        if short:
             detections += _detections(self._short.process(image), width, height)
-        if not self._found_last or (turn == 0 and self._count % (2 * DETECT_EVERY) == 0):
+        if full:
             detections += _detections(self._full.process(image), width, height)
+        searched = short or full
         observations = merge_observations(meshes, detections)
         self._found_last = bool(observations)
         if searched:
