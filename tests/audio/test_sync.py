@@ -9,7 +9,7 @@ import pytest
 import soundfile
 from scipy.signal import resample_poly
 
-from roughcut.audio.sync import MIN_CONFIDENCE, find_offset, gcc_phat, group_takes_with_sound
+from roughcut.audio.sync import MIN_CONFIDENCE, correct_drift, find_offset, gcc_phat, group_takes_with_sound
 from roughcut.media import read_audio
 
 RATE = 16000
@@ -103,3 +103,27 @@ def test_group_takes_with_sound(tmp_path: Path, media_dir: Path, timbl: dict[str
     assert abs(groups["cam_b.wav"].offset_s - 30.0) <= 0.001
     assert groups["cam_c.wav"].sound is None and groups["cam_c.wav"].offset_s is None
     assert groups["cam_d.wav"].sound is None and "silent" in groups["cam_d.wav"].problem
+
+
+def test_drift_corrected_copy_lines_up_end_to_end(timbl: dict[str, np.ndarray]) -> None:
+    stretched = resample_poly(timbl["timbl_2"], 10001, 10000).astype(np.float32)
+    measured = find_offset(timbl["timbl_1"], stretched, RATE)
+    corrected = correct_drift(stretched, measured.drift_ppm)
+    assert abs(len(corrected) - len(timbl["timbl_2"])) <= 2
+    again = find_offset(timbl["timbl_1"], corrected, RATE)
+    assert abs(again.drift_ppm) < 2
+    assert abs(again.offset_s - 12.254) <= 0.001
+
+
+def test_group_results_are_cached(tmp_path: Path, timbl: dict[str, np.ndarray]) -> None:
+    from roughcut.store import Store
+
+    sound = _write(tmp_path / "recorder.wav", timbl["timbl_1"], RATE)
+    take = _write(tmp_path / "take.wav", timbl["timbl_2"][: 10 * RATE], RATE)
+    store = Store(tmp_path / "cache.sqlite")
+    (first,) = group_takes_with_sound([take], [sound], store=store)
+    assert store.info().entries == {"audio.sync": 1}
+    renamed = take.rename(tmp_path / "take_renamed.wav")
+    (second,) = group_takes_with_sound([renamed], [sound], store=store)
+    assert store.info().entries == {"audio.sync": 1}  # same content: found in the cache
+    assert second.offset_s == first.offset_s and abs(first.offset_s - 12.254) <= 0.001

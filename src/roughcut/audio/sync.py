@@ -8,7 +8,8 @@ removed, container start times ignored; see :mod:`roughcut.media.audio`).
 
 Drift: a recorder whose clock runs fast writes more samples per real second. ``drift_ppm`` is the
 slope of the offset along ``other``: ``other``'s time ``t`` (seconds) falls at reference time
-``offset_s + t * (1 + drift_ppm * 1e-6)``. A copy stretched to 1.0001x its length gives about −100 ppm.
+``offset_s + t * (1 + drift_ppm * 1e-6)``. A copy stretched to 1.0001x its length gives about −100 ppm;
+:func:`correct_drift` resamples ``other`` onto the reference's clock.
 
 Method: a coarse generalised cross-correlation with phase transform (GCC-PHAT, Knapp & Carter 1976)
 over the whole signals, band-limited to speech, finds the lag; short windows along ``other`` are then
@@ -23,12 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.signal import resample_poly
 
 from roughcut.errors import MediaError
 from roughcut.progress import track
+
+if TYPE_CHECKING:
+    from roughcut.store import Store
 
 #: Rate (Hz) of the coarse whole-signal search; the window refinement runs at the caller's rate.
 COARSE_RATE = 8000
@@ -258,20 +263,45 @@ def find_offset(
     )
 
 
-def _load(path: Path) -> tuple[np.ndarray, int]:
-    """Analysis-rate mono samples of ``path`` and its native rate (Hz); MediaError when unusable."""
-    from roughcut.media.audio import ANALYSIS_RATE, read_audio
-    from roughcut.media.probe import probe
+def correct_drift(other: np.ndarray, drift_ppm: float, *, max_denominator: int = 20000) -> np.ndarray:
+    """``other`` resampled onto the reference's clock, so that its sample ``n`` falls at reference
+    time ``offset_s + n / rate`` with no drift left (``drift_ppm`` from :class:`SyncResult`).
 
-    info = probe(path)
-    if not info.audio:
-        raise MediaError(path, "has no audio stream")
+    The ratio ``1 + drift_ppm * 1e-6`` is taken as a fraction with a denominator up to
+    ``max_denominator`` (20000 resolves 0.05 ppm) and applied by polyphase resampling.
+    """
+    from fractions import Fraction
+
+    ratio = Fraction(1 + drift_ppm * 1e-6).limit_denominator(max_denominator)
+    if ratio == 1:
+        return np.asarray(other, np.float32)
+    # Fewer output samples when the other clock ran fast (drift < 0): length * ratio.
+    return resample_poly(np.asarray(other, np.float64), ratio.numerator, ratio.denominator).astype(np.float32)
+
+
+def _load(path: Path) -> np.ndarray:
+    """Analysis-rate mono samples of ``path``; MediaError when it has no usable sound."""
+    from roughcut.media.audio import ANALYSIS_RATE, read_audio
+
     audio = read_audio(path, sample_rate=ANALYSIS_RATE, mono=True)
     if audio.num_samples < ANALYSIS_RATE // 2:
         raise MediaError(path, "audio shorter than 0.5 s: nothing to sync")
     if float(np.sqrt(np.mean(audio.samples.astype(np.float64) ** 2))) < 10 ** (-70 / 20):
         raise MediaError(path, "audio is silent: nothing to sync")
-    return audio.samples, info.audio[0].sample_rate
+    return audio.samples
+
+
+def _native_rate(path: Path) -> int:
+    from roughcut.media.probe import probe
+
+    info = probe(path)
+    if not info.audio:
+        raise MediaError(path, "has no audio stream")
+    return info.audio[0].sample_rate
+
+
+#: Bump when find_offset's results change, so cached ones are recomputed.
+SYNC_VERSION = 1
 
 
 def group_takes_with_sound(
@@ -279,39 +309,77 @@ def group_takes_with_sound(
     sound_paths: Sequence[str | Path],
     *,
     min_confidence: float = MIN_CONFIDENCE,
+    store: Store | None = None,
 ) -> list[SyncGroup]:
     """Match every take with the external sound file it was recorded beside, one group per take.
 
     Each take's sound is compared with each sound file (the sound file is the reference); the most
-    confident match at or above ``min_confidence`` wins. Unreadable or silent files are reported in
-    ``problem`` and the batch goes on.
+    confident match at or above ``min_confidence`` wins. Results are cached in ``store`` (the
+    default store) per pair of content fingerprints, so a second ingest decodes nothing.
+    Unreadable or silent files are reported in ``problem`` and the batch goes on.
     """
     from roughcut.media.audio import ANALYSIS_RATE
+    from roughcut.media.fingerprint import fingerprint
+    from roughcut.store import Store
 
-    sounds: dict[Path, tuple[np.ndarray, int]] = {}
+    store = store or Store()
+    decoded: dict[Path, np.ndarray | MediaError] = {}
+
+    def samples_of(path: Path) -> np.ndarray:
+        if path not in decoded:
+            try:
+                decoded[path] = _load(path)
+            except MediaError as exc:
+                decoded[path] = exc
+        value = decoded[path]
+        if isinstance(value, MediaError):
+            raise value
+        return value
+
+    sounds: dict[Path, tuple[str, int]] = {}
     sound_problems: list[str] = []
     for path in map(Path, sound_paths):
         try:
-            sounds[path] = _load(path)
-        except MediaError as exc:
+            sounds[path] = (fingerprint(path), _native_rate(path))
+        except (MediaError, OSError) as exc:
             sound_problems.append(str(exc))
     groups = []
     for take in track([Path(p) for p in take_paths], "Syncing takes with sound"):
         try:
-            take_samples, _ = _load(take)
-        except MediaError as exc:
-            groups.append(SyncGroup(take, None, None, None, None, 0.0, 0.0, exc.problem))
+            take_key = fingerprint(take)
+            _native_rate(take)
+        except (MediaError, OSError) as exc:
+            problem = exc.problem if isinstance(exc, MediaError) else str(exc)
+            groups.append(SyncGroup(take, None, None, None, None, 0.0, 0.0, problem))
             continue
         best: tuple[Path, SyncResult] | None = None
-        for path, (samples, _rate) in sounds.items():
-            result = find_offset(samples, take_samples, ANALYSIS_RATE)
+        problem = None
+        for path, (sound_key, _rate) in sounds.items():
+            try:
+                result = store.cached(
+                    f"{sound_key}:{take_key}",
+                    "audio.sync",
+                    SYNC_VERSION,
+                    {"rate": ANALYSIS_RATE},
+                    lambda path=path, take=take: find_offset(
+                        samples_of(path), samples_of(take), ANALYSIS_RATE
+                    ),
+                )
+            except MediaError as exc:
+                if exc.path == take:
+                    problem = exc.problem
+                    break
+                sound_problems.append(str(exc))
+                continue
             if best is None or result.confidence > best[1].confidence:
                 best = (path, result)
-        if best is None or best[1].confidence < min_confidence:
-            confidence = best[1].confidence if best else 0.0
+        decoded.pop(take, None)  # sounds stay decoded for the next take; takes do not
+        if problem is None and (best is None or best[1].confidence < min_confidence):
             problem = "no external sound matches" if sounds else "no readable external sound"
-            if sound_problems and not sounds:
-                problem += f" ({'; '.join(sound_problems)})"
+            if sound_problems and best is None:
+                problem += f" ({'; '.join(dict.fromkeys(sound_problems))})"
+        if problem is not None:
+            confidence = best[1].confidence if best else 0.0
             groups.append(SyncGroup(take, None, None, None, None, 0.0, confidence, problem))
             continue
         path, result = best
