@@ -329,3 +329,13 @@ def test_grid_cuts_deliver_frame_exact_at_25_fps(grid_scene: SceneCoverage, tmp_
         }
         info = probe(paths["mp4"])
         assert info.video.frame_rate == 25 and info.video.frame_count == cut.duration_frames
+
+
+def test_cut_as_plain_data_for_the_web_ui(demo_coverage: SceneCoverage) -> None:
+    import json
+
+    cut = edit_scene(demo_coverage)
+    data = json.loads(json.dumps(cut.as_dict()))
+    assert data["rate"] == "24000/1001"
+    assert [line["take"] for line in data["lines"]] == [line.take for line in cut.lines]
+    assert data["lines"][0]["alternatives"][0]["take"] == cut.lines[0].alternatives[0].take

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -119,6 +119,20 @@ class Cut:
     def shots(self) -> list[Clip]:
         """Picture shots (gaps left out)."""
         return [clip for clip in self.video if clip.take is not None]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The cut as plain JSON-ready data (rates as ``"24000/1001"`` strings), e.g. for the web UI."""
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, Fraction):
+                return f"{value.numerator}/{value.denominator}"
+            if isinstance(value, dict):
+                return {str(k): plain(v) for k, v in value.items()}
+            if isinstance(value, list | tuple):
+                return [plain(v) for v in value]
+            return value
+
+        return plain(asdict(self))
 
     def mean_shot_seconds(self) -> float:
         shots = self.shots()

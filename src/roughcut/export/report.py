@@ -20,7 +20,7 @@ body{font-family:system-ui,sans-serif;margin:2em;background:#fafafa;color:#222}
 table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.5em;vertical-align:top;text-align:left}
 img{display:block;border-radius:3px}.alt img{opacity:.8}.gap{background:#fee}.muted{color:#777;font-size:.9em}
-.alts{display:flex;gap:.6em}.warn{color:#a40}
+.alts{display:flex;gap:.6em}.warn{color:#a40}td:nth-child(2){min-width:16em}
 """
 
 
