@@ -84,6 +84,7 @@ def _pace(value: str | None) -> str | float | None:
     "--format", "formats", multiple=True, type=click.Choice(EXPORTS), help="Export only these (repeatable)."
 )
 @click.option("--no-preview", is_flag=True, help="Skip the preview MP4.")
+@click.option("--no-burn-in", is_flag=True, help="Preview without line ids and take names in the picture.")
 @click.option("--multicam", is_flag=True, help="Switch synchronised angles of one performance instead.")
 @click.option(
     "--angle", "angles", multiple=True, metavar="TAKE", help="Multicam: an angle to use (default all)."
@@ -116,6 +117,7 @@ def edit(  # type: ignore[no-untyped-def]
     l_cut,
     formats,
     no_preview,
+    no_burn_in,
     multicam,
     angles,
     min_shot,
@@ -141,6 +143,7 @@ def edit(  # type: ignore[no-untyped-def]
         l_cut_frames=l_cut,
         out_dir=out,
         formats=chosen,
+        burn_in=not no_burn_in,
         multicam=(
             {
                 "angles": list(angles) or None,

@@ -64,6 +64,7 @@ def edit_project(
     formats: Iterable[str] | None = None,
     coverage: SceneCoverage | None = None,
     multicam: Mapping[str, Any] | None = None,
+    burn_in: bool = True,
 ) -> EditResult:
     """Cut the project in ``directory`` and write ``formats`` (default: all) into ``out_dir``
     (default: the project's output folder). ``roughcut.toml``'s ``[edit]`` table gives the defaults
@@ -91,5 +92,5 @@ def edit_project(
             styles=styles_from_config(project.config),
         )
     timeline = to_timeline(cut, coverage)
-    paths = write_all(timeline, out_dir or project.output_dir, formats or FORMATS)
+    paths = write_all(timeline, out_dir or project.output_dir, formats or FORMATS, burn_in=burn_in)
     return EditResult(cut, timeline, paths, check_round_trip(timeline, paths))
