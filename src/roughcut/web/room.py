@@ -91,6 +91,8 @@ class EditingRoom:
         self.settings = Settings()
         self.cut: Cut | None = None
         self.exports: dict[str, str] = {}
+        #: Browser proxies of takes a browser cannot play, by take number.
+        self.proxies: dict[int, Path] = {}
         self._lock = threading.RLock()
         self._files_lock = threading.Lock()
 
@@ -104,6 +106,7 @@ class EditingRoom:
             coverage = load_coverage(self.root, progress=self._progress)
             self._check_takes(coverage)
             self.coverage = coverage
+            self._make_proxies()
             self._make_thumbnails()
             settings = self._restored() or self._defaults()
             with self._lock:
@@ -347,6 +350,8 @@ class EditingRoom:
         coverage, _ = self._ready()
         if not 0 <= index < len(coverage.takes):
             raise RequestError(f"no take number {index}", 404)
+        if index in self.proxies:
+            return self.proxies[index]
         path = coverage.takes[index].path
         if not self._inside(path, self.root) or not path.is_file():
             raise RequestError(f"take number {index} is not a file inside the project", 404)
@@ -377,9 +382,7 @@ class EditingRoom:
 
     def _thumb_name(self, take_index: int, frame: int) -> str:
         assert self.coverage is not None
-        stem = "".join(
-            c if c.isalnum() or c in "-_" else "_" for c in self.coverage.takes[take_index].path.stem
-        )
+        stem = _safe(self.coverage.takes[take_index].path.stem)
         return f"{WEB_FOLDER}/thumbs/{take_index:03d}_{stem}_{frame}_{THUMB_WIDTH}.jpg"
 
     def thumb_frame(self, take_index: int, line_id: str | None) -> int:
@@ -415,6 +418,45 @@ class EditingRoom:
         save_image(image, part)
         part.replace(target)
         return target
+
+    def _make_proxies(self) -> None:
+        """H.264 proxies of the takes a browser cannot play, in ``<output>/.web/proxies`` (kept while
+        newer than their take)."""
+        from roughcut.errors import MediaError
+        from roughcut.media import probe
+        from roughcut.web.proxy import make_proxy, needs_proxy
+
+        assert self.coverage is not None
+        takes = self.coverage.takes
+        stage = "Making browser proxies"
+        wanted = []
+        for index, take in enumerate(takes):
+            try:
+                if needs_proxy(probe(take.path)):
+                    wanted.append(index)
+            except MediaError as exc:
+                log.warning("%s", exc)
+        for done, index in enumerate(wanted):
+            self._progress(stage, done, len(wanted))
+            take = takes[index]
+            name = f"{WEB_FOLDER}/proxies/{index:03d}_{_safe(take.path.stem)}.mp4"
+            path = self.output_dir / name
+            fresh = (
+                path.is_file() and name in self._made() and path.stat().st_mtime >= take.path.stat().st_mtime
+            )
+            if not fresh:
+                with self._files_lock:
+                    target = OutputDir(self.output_dir).claim(name)
+                part = target.with_name(f"{target.stem}.part.mp4")
+                try:
+                    make_proxy(take, part)
+                except MediaError as exc:  # the page says the take cannot play; the rest goes on
+                    log.warning("%s", exc)
+                    continue
+                part.replace(target)
+            self.proxies[index] = path.resolve()
+        if wanted:
+            self._progress(stage, len(wanted), len(wanted))
 
     def _make_thumbnails(self) -> None:
         assert self.coverage is not None
@@ -526,6 +568,7 @@ class EditingRoom:
                     "width": take.width,
                     "height": take.height,
                     "timecode": take.timecode or "",
+                    "proxy": index in self.proxies,
                 }
             )
         idioms = [
@@ -594,6 +637,11 @@ class EditingRoom:
                 "exports": [{"format": f, "name": n, "url": f"/files/{n}"} for f, n in self.exports.items()],
             }
         )
+
+
+def _safe(stem: str) -> str:
+    """``stem`` with anything but letters, digits, ``-`` and ``_`` made ``_`` (for file names)."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)
 
 
 def _json_safe(value: Any) -> Any:

@@ -291,7 +291,8 @@ function renderTakes() {
       el("div", { class: "name" }, el("span", { class: "swatch", style: `background:${takeColour(take.index)}` }), take.name),
       el("div", { text: `${take.shot_size} · ${take.people.map((p) => p.position ? `${p.character} (${p.position})` : p.character).join(", ") || "nobody"}` }),
       el("div", { class: "muted", text: `lines ${take.lines.join(" ") || "none"}` }),
-      el("div", { class: "muted", text: `in the cut: ${take.used_for.join(" ") || "—"} · ${(take.frames / take.fps).toFixed(1)} s` })))));
+      el("div", { class: "muted", text: `in the cut: ${take.used_for.join(" ") || "—"} · ${(take.frames / take.fps).toFixed(1)} s` +
+        (take.proxy ? " · plays from a browser proxy" : "") })))));
 }
 
 function renderTimeline() {
