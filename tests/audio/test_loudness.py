@@ -11,6 +11,7 @@ from roughcut.audio.loudness import (
     PRESETS,
     LoudnessPreset,
     limit_true_peak,
+    loudness_range,
     measure_loudness,
     normalize_loudness,
     true_peak,
@@ -30,6 +31,15 @@ def test_bs1770_reference_tone() -> None:
     assert report.integrated_lufs == pytest.approx(-23.01, abs=0.05)
     assert report.dialogue_lufs is None
     assert report.sample_peak_dbfs == pytest.approx(-20, abs=0.01)
+
+
+@pytest.mark.parametrize(("first_db", "second_db", "expected_lu"), [(-20, -30, 10.0), (-20, -15, 5.0)])
+def test_loudness_range_ebu_tech_3342_cases(first_db: float, second_db: float, expected_lu: float) -> None:
+    # Tech 3342 test signals 1 and 2: 20 s of 1 kHz stereo sine at one level, then 20 s at another.
+    tone = np.concatenate([_sine(1000, 48000, 20, first_db), _sine(1000, 48000, 20, second_db)])
+    stereo = np.stack([tone, tone])
+    assert loudness_range(stereo, 48000) == pytest.approx(expected_lu, abs=0.1)  # EBU allows ±1 LU
+    assert np.isnan(loudness_range(tone[: 2 * 48000], 48000))
 
 
 def test_true_peak_between_samples() -> None:
