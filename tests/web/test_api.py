@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import shutil
 from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
@@ -448,3 +449,31 @@ def test_a_bug_is_a_json_error_without_its_traceback(
     assert "Traceback" not in response.text
     assert "ZeroDivisionError: a bug" in caplog.text  # said once, in the server's log
     caplog.clear()  # the error log is what this test expects
+
+
+def test_a_linked_media_folder_is_part_of_the_project(web_project: Path, prepared_demo: Path) -> None:
+    shutil.rmtree(web_project / "takes")
+    (web_project / "takes").symlink_to(prepared_demo / "takes", target_is_directory=True)
+    room = EditingRoom(web_project)
+    room.load()
+    assert room.status.state == "ready", room.status
+    from tests.web.conftest import make_client
+
+    with make_client(room) as client:
+        served = client.get("/media/takes/0", headers={"Range": "bytes=0-63"})
+    assert served.status_code == 206
+    assert served.content == (prepared_demo / "takes" / room.coverage.takes[0].name).read_bytes()[:64]  # type: ignore[union-attr]
+
+
+def test_a_take_outside_the_project_is_refused(web_project: Path, tmp_path: Path) -> None:
+    truth_path = web_project / "truth.json"
+    truth = json.loads(truth_path.read_text())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    moved = web_project / truth["takes"][0]["file"]
+    moved.rename(elsewhere / moved.name)
+    truth["takes"][0]["file"] = f"../elsewhere/{moved.name}"
+    truth_path.write_text(json.dumps(truth))
+    room = EditingRoom(web_project)
+    room.load()
+    assert room.status.state == "error" and "outside the project folder" in room.status.error

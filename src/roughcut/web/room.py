@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -124,8 +125,10 @@ class EditingRoom:
         self.status = Status("loading", stage, done, total)
 
     def _check_takes(self, coverage: SceneCoverage) -> None:
+        """Every take must lie in the project folder as laid out (a linked media folder inside it
+        counts, as it does for :meth:`Project.open`)."""
         for take in coverage.takes:
-            if not self._inside(take.path, self.root):
+            if not self._laid_inside(take.path, self.root):
                 raise RoughcutError(f"{take.path}: take lies outside the project folder {self.root}")
 
     def _defaults(self) -> Settings:
@@ -338,6 +341,12 @@ class EditingRoom:
     # Files: only the project's takes and what roughcut made in the output folder
 
     @staticmethod
+    def _laid_inside(path: Path, root: Path) -> bool:
+        """``path`` is below ``root`` by its name alone (``..`` folded, links not followed)."""
+        folded = Path(os.path.normpath(path.absolute()))
+        return folded.is_relative_to(Path(os.path.normpath(root.absolute())))
+
+    @staticmethod
     def _inside(path: Path, root: Path) -> bool:
         try:
             path.resolve().relative_to(root.resolve())
@@ -353,9 +362,9 @@ class EditingRoom:
         if index in self.proxies:
             return self.proxies[index]
         path = coverage.takes[index].path
-        if not self._inside(path, self.root) or not path.is_file():
+        if not self._laid_inside(path, self.root) or not path.is_file():
             raise RequestError(f"take number {index} is not a file inside the project", 404)
-        return path.resolve()
+        return path
 
     def output_file(self, name: str) -> Path:
         """A file roughcut made in the output folder, by its name relative to that folder; anything
@@ -469,11 +478,14 @@ class EditingRoom:
         self._progress(stage, 0, len(jobs))
         done = 0
 
+        counting = threading.Lock()
+
         def make(job: tuple[int, str | None]) -> None:
             nonlocal done
             self.thumbnail(*job)
-            done += 1
-            self._progress(stage, done, len(jobs))
+            with counting:
+                done += 1
+                self._progress(stage, done, len(jobs))
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             for _ in pool.map(make, jobs):
