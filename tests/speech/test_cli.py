@@ -1,0 +1,53 @@
+"""The speech commands: align, transcribe, subtitles and subtitles check."""
+
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+
+from roughcut._cli import main
+
+
+def test_subtitles_check_lists_violations_and_fails(tmp_path):
+    path = tmp_path / "bad.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:01.200\nQuick!\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["-q", "subtitles", "check", str(path)])
+    assert result.exit_code == 1
+    assert "cue 1: min duration" in result.output and "1 cues, 2 violations" in result.output
+
+
+def test_subtitles_check_passes_a_good_file(tmp_path):
+    path = tmp_path / "good.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello there.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["-q", "subtitles", "check", str(path)])
+    assert result.exit_code == 0 and "0 violations" in result.output
+
+
+def test_transcribe_and_subtitles_of_a_file(media_dir, tmp_path):
+    source = media_dir / "speech" / "librivox" / "goforward.wav"
+    result = CliRunner().invoke(main, ["-q", "transcribe", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "go forward ten meters" in result.output and "cannot identify" in result.output
+    out = tmp_path / "goforward.vtt"
+    result = CliRunner().invoke(main, ["-q", "subtitles", str(source), "--format", "vtt", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "go forward ten meters" in out.read_text()
+
+
+def test_align_prints_lines_by_takes(demo_project, tmp_path):
+    project = tmp_path / "scene"
+    project.mkdir()
+    shutil.copy(demo_project / "clean_data.fountain", project)
+    (project / "takes").mkdir()
+    shutil.copy(demo_project / "takes" / "B02_nora_cu_fast.mp4", project / "takes")
+    (project / "takes" / "broken.mp4").write_bytes(b"not a video")
+    result = CliRunner().invoke(main, ["-q", "align", str(project), "--workers", "1"], terminal_width=160)
+    assert result.exit_code == 0, result.output
+    assert "1.8" in result.output and "GRACE" in result.output and "25.8" in result.output
+    assert "broken.mp4" in result.output  # the bad take is reported, the rest goes on
+
+
+def test_align_without_a_script_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["-q", "align", str(tmp_path)])
+    assert result.exit_code == 1 and "no screenplay" in " ".join(result.output.split())
