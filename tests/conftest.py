@@ -31,6 +31,29 @@ def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo(out)
 
 
+@pytest.fixture(scope="session")
+def analysed_demo_store(demo_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store file holding the demo's real analysis (alignment, vision, text, prosody), made once."""
+    from roughcut.analysis import analyze_project
+    from roughcut.project import Project
+    from roughcut.store import Store
+
+    path = tmp_path_factory.mktemp("analysed") / "store.sqlite"
+    store = Store(path)
+    analyze_project(Project.open(demo_project), store=store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_cache(analysed_demo_store: Path, isolated_store: Path) -> Path:
+    """This test's store, seeded with the demo's analysis so commands on the demo need not redo it."""
+    import shutil
+
+    shutil.copy(analysed_demo_store, isolated_store)
+    return isolated_store
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261125)

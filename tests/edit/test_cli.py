@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from roughcut._cli import main
 
 
-def test_edit_writes_the_cut_and_checks_it(demo_project: Path, tmp_path: Path) -> None:
+def test_edit_writes_the_cut_and_checks_it(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
     out = tmp_path / "cut"
     args = [
         "-q",
@@ -47,7 +47,7 @@ def test_edit_writes_the_cut_and_checks_it(demo_project: Path, tmp_path: Path) -
     assert "pace tight" in result.output
 
 
-def test_edit_names_a_bad_setting_in_one_line(demo_project: Path, tmp_path: Path) -> None:
+def test_edit_names_a_bad_setting_in_one_line(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["-q", "edit", str(demo_project), "--out", str(tmp_path), "--idiom", "speaker_visible=-3"]
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from roughcut.edit.coverage import coverage_from_demo_truth
 from roughcut.edit.run import edit_project
 from roughcut.edit.styles import STYLES, resolve_style, styles_from_config
 from roughcut.errors import ConfigError
@@ -67,7 +68,8 @@ def test_edit_project_follows_roughcut_toml(demo_project: Path, tmp_path: Path) 
     shutil.copy(demo_project / "truth.json", project)
     shutil.copy(demo_project / "clean_data.fountain", project)
     (project / "roughcut.toml").write_text(TOML)
-    result = edit_project(project, formats=["fcp7", "srt"])
+    # The idioms and styles are under test here, so the coverage is the demo's ground truth.
+    result = edit_project(project, formats=["fcp7", "srt"], coverage=coverage_from_demo_truth(project))
     cut = result.cut
     assert cut.style == "intimate" and cut.pace.name == "tight"
     assert cut.weights["mirror_position"] == 2.5

@@ -1,8 +1,9 @@
 """Edit a project folder end to end: coverage → cut → timeline → files in the output folder.
 
-This is what ``roughcut edit`` and the pipeline call. Until real speech and vision analysis feed
-:class:`~roughcut.edit.coverage.SceneCoverage`, the coverage comes from a demo project's
-``truth.json`` (:func:`~roughcut.edit.coverage.coverage_from_demo_truth`).
+This is what ``roughcut edit`` and the pipeline call. The coverage comes from the project's real
+analysis (:func:`roughcut.analysis.analyze_project`: speech alignment, vision, text; cached in the
+store), unless a caller passes one, as tests do with
+:func:`~roughcut.edit.coverage.coverage_from_demo_truth`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import opentimelineio as otio
 
-from roughcut.edit.coverage import SceneCoverage, coverage_from_demo_truth
+from roughcut.edit.coverage import SceneCoverage
 from roughcut.edit.cut import Cut
 from roughcut.edit.editor import edit_scene
 from roughcut.edit.multicam import switch_multicam
@@ -75,7 +76,10 @@ def edit_project(
 
     project = Project.open(directory)
     settings = project.config.get("edit", {})
-    coverage = coverage or coverage_from_demo_truth(project.root)
+    if coverage is None:
+        from roughcut.analysis import analyze_project, scene_coverage
+
+        coverage = scene_coverage(analyze_project(project))
     merged_weights = {**settings.get("idioms", {}), **(weights or {})}
     if multicam is not None:
         cut = switch_multicam(coverage, **multicam)

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from roughcut.errors import MediaError
 from roughcut.export.adapters import timeline_rate
 from roughcut.media import read_audio
+from roughcut.media.container import encode_audio
 from roughcut.media.rates import snap_frame_rate
 from roughcut.progress import new_progress
 
@@ -193,12 +194,5 @@ def render_preview(
                 bar.advance(task, frames)
         out.mux(video.encode())
         mix = _sound(timeline, rate, record)
-        block = 1024
-        for k in range(0, len(mix), block):
-            chunk = np.ascontiguousarray(mix[None, k : k + block])
-            sound = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
-            sound.sample_rate = SAMPLE_RATE
-            sound.pts = k
-            out.mux(audio.encode(sound))
-        out.mux(audio.encode())
+        encode_audio(out, audio, mix)
     return path
