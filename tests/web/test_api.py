@@ -477,3 +477,11 @@ def test_a_take_outside_the_project_is_refused(web_project: Path, tmp_path: Path
     room = EditingRoom(web_project)
     room.load()
     assert room.status.state == "error" and "outside the project folder" in room.status.error
+
+
+def test_files_exported_before_are_listed(client, web_project: Path) -> None:
+    client.post("/api/export", json={"formats": ["srt", "edl"]})
+    again = EditingRoom(web_project)
+    again.load()
+    listed = {f["format"]: f["name"] for f in again.snapshot()["exports"]}
+    assert listed == {"edl": "scene_1.edl", "srt": "scene_1.srt"}

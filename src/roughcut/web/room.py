@@ -109,6 +109,7 @@ class EditingRoom:
             self.coverage = coverage
             self._make_proxies()
             self._make_thumbnails()
+            self._find_exports()
             settings = self._restored() or self._defaults()
             with self._lock:
                 self.settings = settings
@@ -123,6 +124,17 @@ class EditingRoom:
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.status = Status("loading", stage, done, total)
+
+    def _find_exports(self) -> None:
+        """The scene's files written before (by this room or ``roughcut edit``), by format."""
+        from roughcut.export import FORMATS, SUFFIXES
+
+        assert self.coverage is not None
+        made = self._made()
+        for fmt in FORMATS:
+            name = f"scene_{self.coverage.scene}{SUFFIXES[fmt]}"
+            if name in made and (self.output_dir / name).is_file():
+                self.exports[fmt] = name
 
     def _check_takes(self, coverage: SceneCoverage) -> None:
         """Every take must lie in the project folder as laid out (a linked media folder inside it

@@ -321,7 +321,10 @@ function renderExports() {
     box.append(el("button", { type: "button", class: "all", onclick: () => exportFormats(state.formats.filter((f) => f !== "mp4")), text: "All timelines" }));
   }
   $("export-files").replaceChildren(...state.exports.map((file) => el("li", {},
-    el("a", { href: file.url, download: file.name.split("/").pop(), "data-format": file.format, text: file.name }))));
+    el("a", {
+      href: file.url, "data-format": file.format, text: file.name,
+      ...(["html", "mp4"].includes(file.format) ? { target: "_blank", rel: "noopener" } : { download: file.name.split("/").pop() }),
+    }))));
 }
 
 async function exportFormats(formats) {
