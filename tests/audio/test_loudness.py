@@ -59,6 +59,14 @@ def speech(media_dir: Path) -> dict[str, tuple[np.ndarray, int]]:
     return {name: (a.samples, a.sample_rate) for name, a in decoded.items()}
 
 
+@pytest.mark.parametrize("name", ["jfk", "notld"])
+def test_loudness_range_of_real_speech(speech: dict[str, tuple[np.ndarray, int]], name: str) -> None:
+    samples, rate = speech[name]
+    report = measure_loudness(samples, rate)
+    assert 1.0 < report.loudness_range_lu < 20.0  # measured, not NaN, for mono and stereo files
+    assert report.true_peak_dbtp >= report.sample_peak_dbfs
+
+
 @pytest.mark.parametrize("preset", list(PRESETS))
 @pytest.mark.parametrize("name", ["jfk", "notld"])
 def test_presets_on_real_speech(speech: dict[str, tuple[np.ndarray, int]], preset: str, name: str) -> None:

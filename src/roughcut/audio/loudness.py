@@ -199,10 +199,9 @@ def loudness_range(samples: np.ndarray, sample_rate: int) -> float:
     metadata: dict[str, str] = {}
 
     def drain() -> None:
-        nonlocal metadata
         while True:
             try:
-                metadata = dict(graph.pull().metadata)
+                metadata.update(graph.pull().metadata)  # frames after the flush may carry none
             except (av.error.BlockingIOError, av.error.EOFError):
                 return
 
