@@ -56,18 +56,19 @@ def test_soft_take_flagged(demo_project: Path, tmp_path: Path) -> None:
     assert soft_vision.soft and not sharp_vision.soft
 
 
-def test_small_faces_reported(demo_project: Path, tmp_path: Path) -> None:
-    """The wide two-shot shrunk into a corner of a big frame: faces 2.5 % of the frame height."""
+def test_small_faces_found_and_reported(demo_project: Path, tmp_path: Path) -> None:
+    """The wide two-shot shrunk to a quarter in a corner: faces 5 % of the frame height, too small
+    for the whole-frame detectors and the mesh; the tiled search finds both."""
     import cv2
 
     frame = thumbnail(demo_project / "takes" / "A01_wide.mp4", seconds=5.0, width=1280)
-    canvas = np.zeros((1440, 2560, 3), np.uint8)
-    small = cv2.resize(frame, (320, 180), interpolation=cv2.INTER_AREA)
-    canvas[100:280, 100:420] = small
-    vision = analyze_take(write_frames(tmp_path / "tiny.mp4", [canvas] * 16))
-    assert vision.problems
-    assert any("too small" in p or "no face" in p for p in vision.problems)
-    assert vision.shot_size in (None, "ELS")
+    canvas = np.zeros((720, 1280, 3), np.uint8)
+    canvas[40:220, 60:380] = cv2.resize(frame, (320, 180), interpolation=cv2.INTER_AREA)
+    vision = analyze_take(write_frames(tmp_path / "tiny.mp4", [canvas] * 72))
+    assert vision.people == 2
+    assert vision.shot_size in ("LS", "ELS")
+    assert [p.screen_position for p in vision.persons] == ["left", "left"]
+    assert any("too small for landmarks" in p for p in vision.problems)
 
 
 def test_rotated_phone_footage(tmp_path: Path) -> None:

@@ -36,6 +36,9 @@ DEFAULT_WIDTH = 640
 MIN_SEGMENT_S = 1.0
 #: Faces smaller than this (face height over frame height) are too small for landmarks.
 SMALL_FACE = 0.04
+#: Faces without landmarks smaller than this (face height over frame height) are called too small for
+#: landmarks rather than profiles.
+SMALL_FOR_LANDMARKS = 0.08
 #: Width over height beyond which (either way) a picture is reported as extreme.
 EXTREME_ASPECT = 3.0
 #: Analysis pictures less tall than this (pixels) are not searched for faces.
@@ -119,10 +122,17 @@ def _segments(
         return ()
     largest: dict[int, float] = {}
     count: dict[int, int] = {}
+    analysed = np.asarray(sample_frames)
     for t in tracks:
-        for s in t.samples:
-            largest[s.frame] = max(largest.get(s.frame, 0.0), s.face_height)
-            count[s.frame] = count.get(s.frame, 0) + 1
+        # A face is present from its track's first to last sample (brief misses included), at the
+        # size of its latest sample.
+        seen = np.array([s.frame for s in t.samples])
+        heights = np.array([s.face_height for s in t.samples])
+        inside = analysed[(analysed >= seen[0]) & (analysed <= seen[-1])]
+        latest = np.searchsorted(seen, inside, side="right") - 1
+        for frame, k in zip(inside.tolist(), latest.tolist(), strict=True):
+            largest[frame] = max(largest.get(frame, 0.0), float(heights[k]))
+            count[frame] = count.get(frame, 0) + 1
     bounds = [0, *sorted(c for c in cuts if 0 < c < frame_count), frame_count]
     window = max(1, round(MIN_SEGMENT_S * analysis_fps)) | 1
     shortest = MIN_SEGMENT_S * rate
@@ -179,14 +189,22 @@ def _problems(info, analysis_size: tuple[int, int], tracks: Sequence[FaceTrack],
         problems.append("no face found (an insert or a cutaway?)")
     else:
         largest = max(t.face_height for t in tracks)
+        samples = [s for t in tracks for s in t.samples]
+        bare = [s for s in samples if not s.has_landmarks]
         if largest < SMALL_FACE:
             problems.append(f"faces too small (largest {largest:.0%} of the frame height): shot size only")
-        samples = [s for t in tracks for s in t.samples]
-        without = sum(not s.has_landmarks for s in samples) / len(samples)
-        if without > 0.5:
-            problems.append(
-                f"{without:.0%} of faces without landmarks (profiles or small): speaking unknown there"
-            )
+        elif len(bare) > len(samples) / 2:
+            heights = sorted(s.face_height for s in bare)
+            if heights[len(heights) // 2] < SMALL_FOR_LANDMARKS:
+                problems.append(
+                    f"faces too small for landmarks (largest {largest:.0%} of the frame height): "
+                    "shot size and people only, speaking unknown"
+                )
+            else:
+                problems.append(
+                    f"{len(bare) / len(samples):.0%} of faces without landmarks (profiles?): "
+                    "speaking unknown there"
+                )
     return problems
 
 
