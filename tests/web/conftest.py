@@ -3,6 +3,7 @@ output folder), a loaded room, an API client, and Debian's chromium through Play
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 from roughcut.web import EditingRoom, create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's chromium; ROUGHCUT_CHROMIUM points the browser tests at another Chromium build.
+CHROMIUM = Path(os.environ.get("ROUGHCUT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -40,13 +40,13 @@ class Room:
         self.errors: list[str] = []
         self.contexts: list = []
 
-    def open(self):  # type: ignore[no-untyped-def]
+    def open(self, query: str = ""):  # type: ignore[no-untyped-def]
         context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.goto(self.url)
+        page.goto(self.url + query)
         page.wait_for_selector("body.ready")
         return page
 
@@ -179,6 +179,22 @@ def test_the_player_follows_the_cut(editing_room: Room) -> None:
     )
     page.wait_for_function("!document.querySelector('#screen video.on').paused")
     page.locator("#play").click()
+
+
+def test_the_player_keeps_only_a_few_takes_loaded(editing_room: Room) -> None:
+    page = editing_room.open("?videos=2")
+    cut = editing_room.room.cut
+    assert cut is not None
+    box = page.locator("#timeline").bounding_box()
+    assert box is not None
+    for line in cut.lines:  # visit every line: every take of the cut comes and goes
+        at = (line.speech_in + 2) / cut.duration_frames
+        page.mouse.click(box["x"] + at * box["width"], box["y"] + box["height"] / 2)
+        page.wait_for_function("id => document.body.dataset.currentLine === id", arg=line.line_id)
+        visible = page.locator("#screen video.on")
+        assert visible.get_attribute("data-take") == line.take
+        assert page.locator("#screen video").count() <= 2
+        page.wait_for_function("document.querySelector('#screen video.on').readyState >= 2")
 
 
 def test_two_tabs_share_the_state(editing_room: Room) -> None:

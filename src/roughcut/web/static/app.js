@@ -8,6 +8,8 @@ const FORMAT_LABELS = {
   srt: "SRT", html: "Report", mp4: "Preview MP4",
 };
 const PACE_SCALES = { tight: 0.5, normal: 1.0, relaxed: 1.5 };
+// Takes the player keeps loaded at once (?videos=N in the address changes it).
+const MAX_VIDEOS = Math.max(2, Number(new URLSearchParams(location.search).get("videos")) || 4);
 
 let state = null;       // the server's snapshot
 let busy = false;       // a change is in flight
@@ -359,18 +361,36 @@ const player = {
   playing: false,
   lastTick: 0,
 
-  ensureVideos() {
-    for (const take of state.takes) {
-      if (this.videos.has(take.index)) continue;
-      const video = el("video", { preload: "auto", playsinline: true, "data-take": take.name, src: take.url });
-      video.addEventListener("error", () => toast(`${take.name}: the browser cannot play this file`));
+  // A <video> per take, made when a clip needs it and for the clip after it; at most MAX_VIDEOS
+  // are kept (a browser opens only a few connections per server, and the API needs one).
+  video(index) {
+    let video = this.videos.get(index);
+    if (!video) {
+      const take = state.takes[index];
+      video = el("video", { preload: "auto", playsinline: true, "data-take": take.name, src: take.url });
+      video.addEventListener("error", () => {
+        if (video.getAttribute("src")) toast(`${take.name}: the browser cannot play this file`);
+      });
       $("screen").prepend(video);
-      this.videos.set(take.index, video);
+    }
+    this.videos.delete(index);
+    this.videos.set(index, video);  // most recently used last
+    return video;
+  },
+
+  trim(keep) {
+    for (const [index, video] of this.videos) {
+      if (this.videos.size <= MAX_VIDEOS) break;
+      if (keep.has(index)) continue;
+      video.pause();
+      video.removeAttribute("src");
+      video.load();  // lets go of its connection
+      video.remove();
+      this.videos.delete(index);
     }
   },
 
   setCut(cut) {
-    this.ensureVideos();
     this.clips = cut.video;
     this.fps = cut.fps;
     this.duration = cut.duration_frames / cut.fps;
@@ -394,18 +414,21 @@ const player = {
     this.t = t;
     const clip = this.clips[k];
     if (!clip) return;
+    const next = this.clips.slice(k + 1).find((c) => c.take !== null && c.take_index !== clip.take_index);
+    if (next) this.video(next.take_index);
+    const current = clip.take !== null ? this.video(clip.take_index) : null;
+    this.trim(new Set([clip.take_index, next ? next.take_index : null]));
     $("gap-card").hidden = clip.take !== null;
-    for (const [index, video] of this.videos) {
-      const on = clip.take !== null && index === clip.take_index;
+    for (const video of this.videos.values()) {
+      const on = video === current;
       video.classList.toggle("on", on);
       if (!on && !video.paused) video.pause();
     }
-    if (clip.take !== null) {
-      const video = this.videos.get(clip.take_index);
+    if (current) {
       const sourceFps = this.takeFps(clip);
       const target = (clip.source_in + (t * this.fps - clip.record_in)) / sourceFps + 0.001;
-      if (Math.abs(video.currentTime - target) > 0.5 / sourceFps) video.currentTime = target;
-      if (this.playing) video.play().catch(() => {});
+      if (Math.abs(current.currentTime - target) > 0.5 / sourceFps) current.currentTime = target;
+      if (this.playing) current.play().catch(() => {});
     }
     this.paint();
   },
@@ -438,7 +461,7 @@ const player = {
     if (clip.take === null) {
       this.t += (now - this.lastTick) / 1000;
     } else {
-      const video = this.videos.get(clip.take_index);
+      const video = this.video(clip.take_index);
       this.t = (clip.record_in + (video.currentTime * this.takeFps(clip) - clip.source_in)) / this.fps;
     }
     this.lastTick = now;
