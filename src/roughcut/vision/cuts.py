@@ -65,26 +65,43 @@ class CutAnalyser(FrameAnalyser):
         return pairs
 
 
+#: Candidates closer than this (native frames) are refined in one decode (a seek decodes from the
+#: keyframe before anyway).
+REFINE_GROUP_FRAMES = 300
+
+
+def _changes(path: str | Path, start: int, end: int) -> dict[int, float]:
+    """Mean absolute difference of each native frame in ``(start, end]`` from the one before."""
+    changes: dict[int, float] = {}
+    last = None
+    for frame in read_frames(path, width=REFINE_WIDTH, start_frame=start, end_frame=end + 1):
+        image = frame.image.astype(np.int16)
+        if last is not None:
+            changes[frame.index] = float(np.mean(np.abs(image - last)))
+        last = image
+    return changes
+
+
 def refine_cuts(path: str | Path, pairs: list[tuple[int, int]]) -> tuple[int, ...]:
     """Native frame number of each cut: the frame after the largest change between ``previous`` and
     ``cut`` (mean absolute difference of small RGB frames). Decodes only those stretches (from the
     keyframe before each). Candidates whose change is spread over the stretch (fades) are dropped."""
-    refined = []
-    for cut, previous in pairs:
-        if cut - previous <= 1:
-            refined.append(cut)
-            continue
-        last = None
-        changes: dict[int, float] = {}
-        for frame in read_frames(path, width=REFINE_WIDTH, start_frame=previous, end_frame=cut + 1):
-            image = frame.image.astype(np.int16)
-            if last is not None:
-                changes[frame.index] = float(np.mean(np.abs(image - last)))
-            last = image
-        if not changes:
-            continue
-        best = max(changes, key=changes.__getitem__)
-        total = sum(changes.values())
-        if total > 0 and changes[best] / total >= CUT_CONCENTRATION:
-            refined.append(best)
+    refined = [cut for cut, previous in pairs if cut - previous <= 1]
+    pending = sorted((previous, cut) for cut, previous in pairs if cut - previous > 1)
+    groups: list[list[tuple[int, int]]] = []
+    for window in pending:
+        if groups and window[0] - groups[-1][-1][1] < REFINE_GROUP_FRAMES:
+            groups[-1].append(window)
+        else:
+            groups.append([window])
+    for group in groups:
+        changes = _changes(path, group[0][0], group[-1][1])
+        for previous, cut in group:
+            inside = {k: v for k, v in changes.items() if previous < k <= cut}
+            if not inside:
+                continue
+            best = max(inside, key=inside.__getitem__)
+            total = sum(inside.values())
+            if total > 0 and inside[best] / total >= CUT_CONCENTRATION:
+                refined.append(best)
     return tuple(sorted(set(refined)))
