@@ -146,3 +146,22 @@ def test_segments_absorb_brief_framing_blips() -> None:
     assert abs(segments[1].start_frame - 156) <= 6
     split = _segments(frames, [track], [120], 240, rate, fps)
     assert [s.start_frame for s in split] == [0, 120, segments[1].start_frame]
+
+
+def test_short_line_still_sees_the_face() -> None:
+    from fractions import Fraction
+
+    from roughcut.vision.model import Person, TakeVision
+    from roughcut.vision.speakers import SpokenLine, line_visibility
+
+    frames = tuple(range(0, 72, 3))
+    samples = tuple(_sample(f) for f in frames)
+    track = FaceTrack(1, samples, (0.0,) * 24, (True,) * 24, (1.0,), person="person1")
+    person = Person("person1", (1,), "centre", 0.2, (1.0,), 24)
+    vision = TakeVision(
+        "x.mp4", Fraction(24), 72, (640, 360), (640, 360), Fraction(8), frames, (track,), (person,),
+        "MS", 1, (), (), 100.0, None, False,
+    )  # fmt: skip
+    line = SpokenLine("1.1", "NORA", 1.01, 1.05)  # 40 ms: between two analysed frames
+    (row,) = line_visibility({"x.mp4": vision}, {"x.mp4": [line]}, {"x.mp4:person1": "NORA"})["x.mp4"]
+    assert row.speaker_visible and row.visual_speaker == "person1" and row.visible_characters == ("NORA",)

@@ -66,8 +66,13 @@ def person_key(take: str, person_id: str) -> str:
 
 
 def _line_frames(vision: TakeVision, line: SpokenLine) -> list[int]:
+    """The analysed frames during the line (the nearest one for a line shorter than their spacing)."""
     start, end = vision.seconds_to_frame(line.start_s), vision.seconds_to_frame(line.end_s)
-    return [f for f in vision.sample_frames if start <= f < end]
+    inside = [f for f in vision.sample_frames if start <= f < end]
+    if inside or not vision.sample_frames:
+        return inside
+    middle = (start + end) / 2
+    return [min(vision.sample_frames, key=lambda f: abs(f - middle))]
 
 
 def _person_during(vision: TakeVision, person_id: str, frames: Sequence[int]) -> tuple[float, float | None]:
