@@ -165,3 +165,13 @@ def test_short_line_still_sees_the_face() -> None:
     line = SpokenLine("1.1", "NORA", 1.01, 1.05)  # 40 ms: between two analysed frames
     (row,) = line_visibility({"x.mp4": vision}, {"x.mp4": [line]}, {"x.mp4:person1": "NORA"})["x.mp4"]
     assert row.speaker_visible and row.visual_speaker == "person1" and row.visible_characters == ("NORA",)
+
+
+def test_bad_character_override_is_a_config_error() -> None:
+    from roughcut.errors import ConfigError
+    from roughcut.vision.speakers import assign_characters
+
+    with pytest.raises(ConfigError, match="person1"):
+        assign_characters({}, {}, overrides={"person1": "NORA"})
+    with pytest.raises(ConfigError, match="TAKE:personN"):
+        assign_characters({}, {}, overrides={"a.mp4:person1": 3})

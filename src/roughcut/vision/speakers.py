@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from roughcut.errors import ConfigError
 from roughcut.vision.model import TakeVision
 from roughcut.vision.persons import match_across_takes
 
@@ -159,6 +160,8 @@ def assign_characters(
         if character not in taken:
             mapping[key] = character
     for key, character in (overrides or {}).items():
+        if ":" not in key or not isinstance(character, str) or not character:
+            raise ConfigError(f'[characters] {key!r} = {character!r}: expected "TAKE:personN" = "CHARACTER"')
         take = key.rsplit(":", 1)[0]
         for other in [k for k, v in mapping.items() if v == character and k.startswith(f"{take}:")]:
             del mapping[other]
