@@ -84,3 +84,26 @@ def test_config_chooses_script_and_output(tmp_path: Path) -> None:
     project = Project.open(tmp_path)
     assert project.script.name == "b.fdx"
     assert project.output_dir == tmp_path.resolve() / "cuts"
+
+
+def test_ingest_groups_takes_with_their_external_sound(media_dir: Path, tmp_path: Path, rng) -> None:
+    """A field recorder that started 1.5 s before camera: the take is matched to it at +1.5 s."""
+    import numpy as np
+    import soundfile
+
+    from roughcut.media import read_audio
+
+    root = _project_with_grid(media_dir, tmp_path / "proj", count=2)
+    take = sorted((root / "day1" / "cam_a").glob("*.mpg"))[0]
+    camera = read_audio(take, sample_rate=48000).samples
+    lead = rng.normal(0, 1e-3, int(1.5 * 48000)).astype(np.float32)
+    (root / "sound").mkdir()
+    soundfile.write(root / "sound" / "recorder_01.wav", np.concatenate([lead, camera, lead]), 48000)
+    report = ingest(Project.open(root))
+    groups = {g.take.name: g for g in report.sync}
+    assert len(groups) == 2
+    matched = groups[take.name]
+    assert matched.sound is not None and matched.sound.name == "recorder_01.wav"
+    assert abs(matched.offset_s - 1.5) < 0.002
+    other = next(g for name, g in groups.items() if name != take.name)
+    assert other.sound is None

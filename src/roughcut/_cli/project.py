@@ -62,6 +62,16 @@ def print_ingest(project, report) -> None:
             info.timecode or "-",
         )
     console.print(table)
+    for group in report.sync:
+        take = project.take_name(group.take)
+        if group.sound is None:
+            console.print(f"{take}: no external sound matched ({group.problem or 'no confident match'})")
+        else:
+            drift = f", drift {group.drift_ppm:+.1f} ppm" if abs(group.drift_ppm) >= 1 else ""
+            console.print(
+                f"{take}: synced to {project.take_name(group.sound)} at {group.offset_s:+.3f} s"
+                f" (confidence {group.confidence:.2f}{drift})"
+            )
     if report.audio:
         console.print(
             f"{len(report.audio)} sound files: " + ", ".join(project.take_name(a.path) for a in report.audio)
