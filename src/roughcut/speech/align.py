@@ -240,14 +240,36 @@ def find_lines(
                 break
             candidates.append(_Hit(index, score / perfect, start, end, tuple(per_word)))
             blocked[start:end] = True
+    # Best evidence first: the raw alignment score (a long line well matched outweighs a short one
+    # matched perfectly, which could be anywhere).
     taken = np.zeros(len(hyp_keys), bool)
     accepted = []
-    for hit in sorted(candidates, key=lambda h: (-h.score, -(h.hyp_end - h.hyp_start))):
+    for hit in sorted(candidates, key=lambda h: (-h.score * len(h.similarity), -h.score)):
         if not taken[hit.hyp_start : hit.hyp_end].any():
             taken[hit.hyp_start : hit.hyp_end] = True
             accepted.append(hit)
     accepted.sort(key=lambda h: h.hyp_start)
-    return _fill_between(accepted, line_words, hyp_keys)
+    return _fill_between(_short_lines_in_order(accepted, line_words), line_words, hyp_keys)
+
+
+#: Lines with at most this many words ("Yes.", "Twice.") are kept only where the script order says.
+SHORT_LINE_WORDS = 2
+
+
+def _short_lines_in_order(hits: list[_Hit], line_words: Sequence[Sequence[str]]) -> list[_Hit]:
+    """Drop hits of short lines that do not sit between the longer lines around them in the script:
+    a one- or two-word line matches too easily anywhere."""
+    anchors = [h for h in hits if len(line_words[h.line]) > SHORT_LINE_WORDS]
+    kept = []
+    for hit in hits:
+        if len(line_words[hit.line]) > SHORT_LINE_WORDS:
+            kept.append(hit)
+            continue
+        before = [a for a in anchors if a.hyp_end <= hit.hyp_start]
+        after = [a for a in anchors if a.hyp_start >= hit.hyp_end]
+        if (not before or before[-1].line < hit.line) and (not after or after[0].line > hit.line):
+            kept.append(hit)
+    return kept
 
 
 def _fill_between(
