@@ -47,7 +47,7 @@ class CutAnalyser(FrameAnalyser):
         if image.shape[1] > DETECTOR_WIDTH:
             height = max(2, round(image.shape[0] * DETECTOR_WIDTH / image.shape[1]))
             image = cv2.resize(image, (DETECTOR_WIDTH, height), interpolation=cv2.INTER_AREA)
-        bgr = np.ascontiguousarray(image[..., ::-1])
+        bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
         timecode = FrameTimecode(frame.index, fps=self.native_rate)
         self._frames.append(frame.index)
         self._cuts.extend(int(cut.frame_num) for cut in self._detector.process_frame(timecode, bgr))
