@@ -1,1 +1,14 @@
-"""Speech: voice activity, script-to-take alignment, transcription, subtitles, synthesis."""
+"""Speech: voice activity, script-to-take alignment, transcription, subtitles, synthesis.
+
+* :func:`roughcut.speech.vad.voice_activity` — speech segments (webrtcvad, energy fallback).
+* :func:`roughcut.speech.align.align_script_to_take` / :func:`~roughcut.speech.align.align_project`
+  — where each script line and word is spoken in each take (pocketsphinx), cached in the store;
+  :func:`~roughcut.speech.align.check_against_truth` compares with the demo's ``truth.json``.
+* :func:`roughcut.speech.wordalign.align_words` — word timings of a known text.
+* :func:`roughcut.speech.transcribe.transcribe` — pocketsphinx or faster-whisper, word timings.
+* :mod:`roughcut.speech.subtitles` — SRT/WebVTT cues to the Netflix English rules, and a checker.
+* :mod:`roughcut.speech.evaluation` — TextGrid/GRID readers, boundary errors, word error rate.
+* :mod:`roughcut.speech.synthesis` — espeak-ng voices for the demo scene.
+
+Submodules are imported on use (pocketsphinx and rapidfuzz load only when needed).
+"""

@@ -36,7 +36,7 @@ from roughcut.media.audio import ANALYSIS_RATE, Audio
 from roughcut.script.model import DialogueLine
 from roughcut.speech import sphinx
 from roughcut.speech.vad import voice_activity
-from roughcut.speech.wordalign import align_words
+from roughcut.speech.wordalign import ALIGN_SILPROB, align_words
 
 if TYPE_CHECKING:
     import opentimelineio as otio
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 #: Store stage name and version (bump when results change).
 STAGE = "speech.align"
-VERSION = 1
+VERSION = 2
 #: Words heard on set that belong to no script: they let recognition park slate and crew talk.
 CREW_WORDS = (
     "speed rolling sound camera mark marker slate scene take action cut reset again once more "
@@ -455,6 +455,7 @@ def _params(lines: Sequence[DialogueLine]) -> dict[str, Any]:
         "word_match": WORD_MATCH,
         "line_found": LINE_FOUND,
         "pad": LINE_PAD_S,
+        "silprob": ALIGN_SILPROB,
     }
 
 
