@@ -29,7 +29,7 @@ def _take(demo_project: Path, demo_truth: dict, name: str) -> tuple[Audio, dict]
     return read_audio(demo_project / entry["file"]), entry
 
 
-@pytest.mark.parametrize("name", ["A01_wide", "B02_nora_cu_fast"])
+@pytest.mark.parametrize("name", ["A01_wide", "B01_nora_cu", "C01_grace_cu", "B02_nora_cu_fast"])
 def test_demo_lines_found_within_100ms(demo_project, demo_truth, demo_lines, name):
     audio, entry = _take(demo_project, demo_truth, name)
     alignment = align_script_to_take(demo_lines, audio, frame_rate=RATE, take=entry["file"])
