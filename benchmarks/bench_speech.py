@@ -108,7 +108,7 @@ def line_boundaries(media: Path) -> None:
         + (f"start {got[0].start_s:.2f} s, end {got[0].end_s:.2f} s" if got else "not found")
     )
     sonnets = media / "speech" / "sonnets"
-    verse = [v for v in (sonnets / "sonnet001_en.plain.txt").read_text().splitlines() if v.strip()]
+    verse = [v for v in (sonnets / "sonnet001_en.plain.txt").read_text().splitlines() if len(v.split()) > 1]
     lines = [DialogueLine(f"1.{i}", "1", i, "READER", v) for i, v in enumerate(verse, 1)]
     audio = read_audio(sonnets / "sonnet001_en.mp3")
     started = time.perf_counter()

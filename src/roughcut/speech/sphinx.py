@@ -80,12 +80,33 @@ def normalise_word(token: str) -> str:
     return text.strip("'")
 
 
+@cache
 def pronounceable(word: str) -> bool:
-    """Whether ``word`` (normalised) is in the pronunciation dictionary."""
+    """Whether ``word`` (normalised) can be aligned: it is in the pronunciation dictionary, or
+    espeak-ng gives a pronunciation that is then added to it (names, invented words, numbers)."""
     if not word:
         return False
     with _lock:
-        return _decoder("align").lookup_word(word) is not None
+        decoder = _decoder("align")
+        if decoder.lookup_word(word) is not None:
+            return True
+    from roughcut.speech.pronounce import guess_pronunciation
+
+    phones = guess_pronunciation(word)
+    if phones is None:
+        return False
+    _added[word] = phones
+    return True
+
+
+#: Words added to the dictionary (word → ARPAbet phones), given to every decoder that aligns them.
+_added: dict[str, str] = {}
+
+
+def _ensure_words(decoder, words: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+    for word in words:
+        if word in _added and decoder.lookup_word(word) is None:
+            decoder.add_word(word, _added[word], False)
 
 
 def _segments(decoder, offset: int = 0) -> list[SphinxWord]:  # type: ignore[no-untyped-def]
@@ -118,6 +139,7 @@ def force_align(
         return []
     with _lock:
         decoder = _decoder("align", silprob)
+        _ensure_words(decoder, words)
         decoder.set_align_text(" ".join(words))
         decoder.start_utt()
         decoder.process_raw(to_pcm16(samples), full_utt=True)
@@ -162,6 +184,7 @@ def _script_decoder(lm_text: str):  # type: ignore[no-untyped-def]
     from pocketsphinx import Decoder
 
     lookup = _decoder("align")
+    _ensure_words(lookup, lm_text.split())
     words = sorted({w for w in lm_text.split() if lookup.lookup_word(w)})
     with tempfile.NamedTemporaryFile("w", suffix=".dict", delete=False, prefix="roughcut-") as handle:
         for word in words:

@@ -21,6 +21,7 @@ _EVENT_SENTENCE = 2
 _EVENT_END = 5
 _EVENT_MSG_TERMINATED = 6
 _RATE, _VOLUME, _PITCH, _RANGE, _WORDGAP = 1, 2, 3, 4, 7
+_PHONEMES_IPA = 2
 
 
 class _Event(ctypes.Structure):
@@ -140,6 +141,25 @@ class _Engine:
             words.append(SpokenWord(text=text[start:end], char_start=start, start_sample=sample))
         return Speech(samples=samples, sample_rate=self.sample_rate, words=tuple(words))
 
+    def phonemes(self, text: str, voice: str) -> str:
+        """IPA of ``text`` from espeak-ng's dictionary and letter-to-sound rules, clause by clause."""
+        if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise ValueError(f"espeak-ng has no voice {voice!r}")
+        self.lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        self.lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
+        buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+        pointer = ctypes.c_void_p(ctypes.addressof(buffer))
+        clauses = []
+        while pointer.value:
+            out = self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA)
+            if out:
+                clauses.append(out.decode("utf-8"))
+        return " ".join(clauses)
+
 
 def _byte_to_char_index(text: str) -> dict[int, int]:
     mapping, offset = {}, 0
@@ -154,3 +174,9 @@ def synthesize(text: str, voice: Voice = Voice()) -> Speech:
     """Speak ``text`` with ``voice``; returns mono float32 samples at espeak-ng's rate (22 050 Hz)."""
     with _Engine._lock:
         return _Engine.get().speak(text, voice)
+
+
+def phonemes(text: str, voice: str = "en-us") -> str:
+    """The IPA pronunciation espeak-ng gives ``text`` in ``voice``'s language (stress marks kept)."""
+    with _Engine._lock:
+        return _Engine.get().phonemes(text, voice)
