@@ -126,3 +126,30 @@ def test_analyze_command(demo, monkeypatch: pytest.MonkeyPatch) -> None:
         name: (len(take["people"]), take["shot_size"]) for name, take in truth.items()
     }
     assert report["note"] == "vision only (--no-speech)" and not report["errors"]
+
+
+def test_who_speaks_from_the_real_alignment(demo) -> None:
+    """The whole chain: the speech stage's alignment names the persons and decides who is seen."""
+    align = pytest.importorskip("roughcut.speech.align")
+    from roughcut.script import read_script
+
+    project, store, result, truth, _ = demo
+    alignments = align.align_project(project, read_script(project.script), store=store)
+    spoken = {
+        name: [SpokenLine(a.line_id, a.character, a.start_s, a.end_s) for a in alignment.lines]
+        for name, alignment in alignments.items()
+    }
+    mapping = assign_characters(result.takes, spoken)
+    assert mapping == {
+        f"{name}:person{k}": actor["character"]
+        for name, take in truth.items()
+        for k, actor in enumerate(sorted(take["people"], key=lambda p: p["face_center"][0]), start=1)
+    }
+    rows = line_visibility(result.takes, spoken, mapping)
+    right = total = 0
+    for name, take in truth.items():
+        expected = {line["id"]: line["speaker_visible"] for line in take["lines"]}
+        for row in rows[name]:
+            total += 1
+            right += row.speaker_visible == expected[row.line_id]
+    assert total >= 30 and right / total >= 0.95

@@ -44,9 +44,9 @@ def analyze(
 ) -> None:
     """Align the script and analyse the picture of every take in DIRECTORY (cached).
 
-    Prints per take: people on screen, shot size, lines found and the share of lines whose speaker
-    is visible. Persons are named after characters from who speaks; set them in roughcut.toml's
-    [characters] ("TAKE:personN" = "CHARACTER") when that is wrong.
+    Prints per take: people on screen, who they are (left to right), shot size, lines found and the
+    share of lines whose speaker is visible. Persons are named after characters from who speaks;
+    set them in roughcut.toml's [characters] ("TAKE:personN" = "CHARACTER") when that is wrong.
     """
     from roughcut.project import Project
     from roughcut.store import Store
@@ -99,7 +99,7 @@ def analyze(
     for column in ("people", "who", "shot size", "lines found", "speaker visible"):
         table.add_column(column)
     for row in summary:
-        who = ", ".join(f"{p}={c}" for p, c in row["persons"].items()) or "-"
+        who = ", ".join(c if c != "?" else p for p, c in row["persons"].items()) or "-"  # left to right
         found = f"{row['lines_found']}/{row['lines_total']}" if row["lines_total"] is not None else "-"
         visible = f"{row['speaker_visible']:.0%}" if row["speaker_visible"] is not None else "-"
         size = (row["shot_size"] or "-") + (" (soft)" if row["soft"] else "")
