@@ -190,19 +190,28 @@ def _local_alignment(sim: np.ndarray, blocked: np.ndarray) -> tuple[float, int, 
     n, m = sim.shape
     match = np.where(sim >= WORD_MATCH, 2.0, -1.0)
     match[:, blocked] = -5.0
-    h = np.zeros((n + 1, m + 1))
-    back = np.zeros((n + 1, m + 1), np.int8)
+    rows = match.tolist()
+    h = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]
+    best, best_i, best_j = 0.0, 0, 0
     for i in range(1, n + 1):
+        above, here, scores, steps = h[i - 1], h[i], rows[i - 1], back[i]
         for j in range(1, m + 1):
-            options = (0.0, h[i - 1, j - 1] + match[i - 1, j - 1], h[i - 1, j] - 1.0, h[i, j - 1] - 1.0)
-            k = int(np.argmax(options))
-            h[i, j], back[i, j] = options[k], k
-    i, j = np.unravel_index(int(np.argmax(h)), h.shape)
-    best = float(h[i, j])
+            value, step = 0.0, 0
+            diagonal = above[j - 1] + scores[j - 1]
+            if diagonal > value:
+                value, step = diagonal, 1
+            if above[j] - 1.0 > value:
+                value, step = above[j] - 1.0, 2
+            if here[j - 1] - 1.0 > value:
+                value, step = here[j - 1] - 1.0, 3
+            here[j], steps[j] = value, step
+            if value > best:
+                best, best_i, best_j = value, i, j
     per_word = [0.0] * n
-    end = int(j)
-    while i > 0 and j > 0 and back[i, j] != 0:
-        step = back[i, j]
+    i, j = best_i, best_j
+    while i > 0 and j > 0 and back[i][j] != 0:
+        step = back[i][j]
         if step == 1:
             if sim[i - 1, j - 1] >= WORD_MATCH:
                 per_word[i - 1] = float(sim[i - 1, j - 1]) / 100.0
@@ -211,7 +220,7 @@ def _local_alignment(sim: np.ndarray, blocked: np.ndarray) -> tuple[float, int, 
             i -= 1
         else:
             j -= 1
-    return best, int(j), end, per_word
+    return best, j, best_j, per_word
 
 
 def find_lines(
