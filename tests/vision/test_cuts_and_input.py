@@ -114,3 +114,17 @@ def test_segments_follow_framing_changes(demo_project: Path, tmp_path: Path) -> 
         (72, 144, "CU", 1),
     ]
     assert all(t.end_frame < 72 or t.start_frame >= 72 for t in vision.tracks)  # no face across the cut
+
+
+def test_bad_analysis_settings_are_config_errors(tmp_path: Path) -> None:
+    from roughcut.errors import ConfigError
+
+    root = tmp_path / "project"
+    (root / "takes").mkdir(parents=True)
+    write_video(root / "takes" / "a.mp4", frames=4)
+    (root / "roughcut.toml").write_text('[analysis]\nfps = "fast"\n')
+    with pytest.raises(ConfigError, match="fps"):
+        analyze_project(Project.open(root), store=Store(tmp_path / "s.sqlite"))
+    (root / "roughcut.toml").write_text("[analysis]\nwidth = 0\n")
+    with pytest.raises(ConfigError, match="width"):
+        analyze_project(Project.open(root), store=Store(tmp_path / "s.sqlite"))

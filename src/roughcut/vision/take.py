@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from roughcut.errors import MediaError, RoughcutError
+from roughcut.errors import ConfigError, MediaError, RoughcutError
 from roughcut.media import Frame, fingerprint, probe, read_frames
 from roughcut.media.rates import snap_frame_rate
 from roughcut.progress import track
@@ -306,6 +306,10 @@ def analyze_project(
     settings = project.config.get("analysis", {}) if isinstance(project.config, dict) else {}
     fps = fps if fps is not None else settings.get("fps", DEFAULT_FPS)
     width = width if width is not None else settings.get("width", DEFAULT_WIDTH)
+    if not isinstance(fps, int | float | Fraction) or isinstance(fps, bool) or fps <= 0:
+        raise ConfigError(f"[analysis] fps = {fps!r}: expected a positive number of frames per second")
+    if not isinstance(width, int) or isinstance(width, bool) or width < 16:
+        raise ConfigError(f"[analysis] width = {width!r}: expected a width in pixels (16 or more)")
     params = {"fps": str(fps), "width": width}
     results: dict[str, TakeVision] = {}
     errors: list[RoughcutError] = []
