@@ -25,8 +25,6 @@ height) is an MS and its close-ups (0.42) are CUs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 #: Shot sizes from closest to widest.
 SHOT_SIZES = ("ECU", "CU", "MCU", "MS", "MLS", "LS", "ELS")
 #: Lowest face height over frame height of each size but the last (ELS is everything below LS).
@@ -44,13 +42,3 @@ def classify_shot_size(face_height_ratio: float) -> str:
 def shot_size_index(name: str) -> int:
     """0 for ECU up to 6 for ELS (for "closer than" comparisons)."""
     return SHOT_SIZES.index(name)
-
-
-def most_common(values: Sequence[str | None]) -> str | None:
-    """The most frequent non-empty value (ties go to the closer size), or ``None``."""
-    present = [v for v in values if v]
-    if not present:
-        return None
-    return max(
-        sorted(set(present), key=lambda v: shot_size_index(v) if v in SHOT_SIZES else 99), key=present.count
-    )
