@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -46,9 +47,15 @@ def test_serve_prints_its_address_and_serves_the_project(web_project: Path) -> N
             assert "roughcut" in response.read().decode()
         with urllib.request.urlopen(url + "api/state", timeout=5) as response:
             assert len(json.load(response)["cut"]["lines"]) == 8
+        # Ctrl+C stops it cleanly.
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=30)
+        assert process.returncode == 0, rest
+        assert "Editing room closed." in rest and "Traceback" not in rest
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def test_serve_refuses_a_port_in_use(web_project: Path) -> None:

@@ -34,8 +34,11 @@ def serve(project: Path, port: int, open_browser: bool) -> None:
         webbrowser.open(url)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stops cleanly, then passes Ctrl+C on
+        pass
     finally:
         sock.close()
+    console.print("Editing room closed.")
 
 
 COMMANDS = [serve]
