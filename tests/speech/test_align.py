@@ -96,16 +96,24 @@ def test_reset_finds_both_performances_and_ignores_crew_talk(demo_lines):
     assert abs(alignment.lines[1].start_s - second_at) < 0.15
 
 
-def test_changed_word_is_flagged_and_still_timed(demo_lines):
+@pytest.mark.parametrize(
+    ("performed", "changed"),
+    [
+        ("And if we go blind, we lose a lot more than a season.", "fly"),
+        ("And if we fly blind, we lose a lot more than a summer.", "season"),
+    ],
+)
+def test_changed_word_is_flagged_and_still_timed(demo_lines, performed, changed):
     line = demo_lines[5]  # "And if we fly blind, we lose a lot more than a season."
-    audio = speak("And if we fly blind, we lose a whole lot more than a season.")
-    alignment = align_script_to_take([line], audio)
-    (found,) = alignment.lines
+    audio = speak(performed)
+    (found,) = align_script_to_take([line], audio).lines
     assert [w.text for w in found.words] == tokens(line.text)
-    matched = [w.matched for w in found.words]
-    assert sum(matched) >= len(matched) - 2
-    for w in found.words:
-        assert 0 <= w.start < w.end <= audio.samples.size and 0 <= w.confidence <= 1
+    assert [w.text for w in found.words if not w.matched] == [changed]
+    flagged = next(w for w in found.words if w.text == changed)
+    assert flagged.confidence < min(w.confidence for w in found.words if w.matched)
+    for before, after in zip(found.words, found.words[1:], strict=False):
+        assert before.start < after.start and before.end <= after.start + 1
+    assert found.words[0].start >= 0 and found.words[-1].end <= audio.samples.size
     assert 0.3 < found.start_s < 0.8
 
 

@@ -109,6 +109,12 @@ def _ensure_words(decoder, words: Sequence[str]) -> None:  # type: ignore[no-unt
             decoder.add_word(word, _added[word], False)
 
 
+def _reset_normalisation(decoder) -> None:  # type: ignore[no-untyped-def]
+    """Start every utterance with fresh feature state (cepstral mean, noise estimate), so that a
+    result depends on its audio alone, not on what the process decoded before."""
+    decoder.reinit_feat()
+
+
 def _segments(decoder, offset: int = 0) -> list[SphinxWord]:  # type: ignore[no-untyped-def]
     out = []
     for seg in decoder.seg() or ():
@@ -141,6 +147,7 @@ def force_align(
         decoder = _decoder("align", silprob)
         _ensure_words(decoder, words)
         decoder.set_align_text(" ".join(words))
+        _reset_normalisation(decoder)
         decoder.start_utt()
         decoder.process_raw(to_pcm16(samples), full_utt=True)
         decoder.end_utt()
@@ -162,6 +169,7 @@ def recognise(samples: np.ndarray, *, lm_text: str | None = None) -> list[Sphinx
     """
     with _lock:
         decoder = _decoder("recognise") if lm_text is None else _script_decoder(lm_text)
+        _reset_normalisation(decoder)
         decoder.start_utt()
         decoder.process_raw(to_pcm16(samples), full_utt=True)
         decoder.end_utt()
