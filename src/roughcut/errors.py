@@ -20,6 +20,10 @@ class MediaError(RoughcutError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Rebuilt from its two arguments, so it crosses process pools intact.
+        return (type(self), (self.path, self.problem))
+
 
 class ConfigError(RoughcutError):
     """A setting in ``roughcut.toml`` or on the command line that makes no sense."""

@@ -116,3 +116,12 @@ def test_renamed_copy_probes_the_same(media_dir: Path, tmp_path: Path) -> None:
     shutil.copy(media_dir / "grid" / "lbax4n.mpg", copy)
     a, b = probe(media_dir / "grid" / "lbax4n.mpg"), probe(copy)
     assert a.video == b.video and a.audio == b.audio and a.duration == b.duration
+
+
+def test_media_error_survives_a_process_pool_round_trip(tmp_path: Path) -> None:
+    import pickle
+
+    error = MediaError(tmp_path / "take.mov", "truncated")
+    copy = pickle.loads(pickle.dumps(error))
+    assert isinstance(copy, MediaError)
+    assert (copy.path, copy.problem, str(copy)) == (error.path, error.problem, str(error))
