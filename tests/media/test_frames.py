@@ -78,3 +78,17 @@ def test_memory_is_one_frame_at_a_time(media_dir: Path) -> None:
 def test_audio_only_file_has_no_frames(media_dir: Path) -> None:
     with pytest.raises(MediaError, match="no video"):
         next(read_frames(media_dir / "speech" / "jfk.flac"))
+
+
+def test_skipping_non_reference_frames_keeps_one_exact_frame_per_interval(demo_project: Path) -> None:
+    take = demo_project / "takes" / "A01_wide.mp4"
+    full = list(read_frames(take, width=160, fps=8, end_frame=240))
+    fast = list(read_frames(take, width=160, fps=8, end_frame=240, skip_nonreference=True))
+    assert len(fast) == len(full) == 80
+    rate = Fraction(24000, 1001)
+    for a, b in zip(full, fast, strict=True):
+        # Same analysis interval, at most one native frame later, and still the frame its index says.
+        assert a.index * 8 // rate == b.index * 8 // rate
+        assert 0 <= b.index - a.index <= 1
+        exact = next(read_frames(take, width=160, start_frame=b.index, end_frame=b.index + 1))
+        assert np.array_equal(exact.image, b.image)
