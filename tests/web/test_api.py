@@ -485,3 +485,16 @@ def test_files_exported_before_are_listed(client, web_project: Path) -> None:
     again.load()
     listed = {f["format"]: f["name"] for f in again.snapshot()["exports"]}
     assert listed == {"edl": "scene_1.edl", "srt": "scene_1.srt"}
+
+
+def test_a_change_does_not_wait_for_an_export(room: EditingRoom) -> None:
+    import threading
+
+    with room._files_lock:  # held while an export writes its files (an MP4 takes a while)
+        worker = threading.Thread(target=room.change, args=({"pace": "tight"},))
+        worker.start()
+        worker.join(20)
+        assert not worker.is_alive(), "a settings change waited for the export"
+    assert room.settings.pace == "tight"
+    saved = json.loads((room.output_dir / ".web" / "state.json").read_text())
+    assert saved["pace"] == "tight"

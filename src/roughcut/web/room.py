@@ -107,6 +107,8 @@ class EditingRoom:
             coverage = load_coverage(self.root, progress=self._progress)
             self._check_takes(coverage)
             self.coverage = coverage
+            with self._files_lock:  # every name the room writes, claimed before anything runs
+                OutputDir(self.output_dir).claim(STATE_NAME)
             self._make_proxies()
             self._make_thumbnails()
             self._find_exports()
@@ -316,8 +318,10 @@ class EditingRoom:
         settings["weights"] = dict(self.settings.weights)
         settings["pins"] = dict(self.settings.pins)
         text = json.dumps(settings, indent=1, sort_keys=True)
-        with self._files_lock:
-            OutputDir(self.output_dir).claim(STATE_NAME).write_text(text, encoding="utf-8")
+        path = self.output_dir / STATE_NAME  # claimed at load, so no export ever waits on it
+        part = path.with_name(f"{path.name}.part")
+        part.write_text(text, encoding="utf-8")
+        part.replace(path)
 
     # ------------------------------------------------------------------------------------------
     # Export
