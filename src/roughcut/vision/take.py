@@ -28,7 +28,7 @@ from roughcut.vision.speaking import mouth_activity, speaking_mask
 
 #: Store stage name and version (bump the version when results change).
 STAGE = "vision"
-VERSION = 2
+VERSION = 3
 #: Defaults: analysis frames per second and width in pixels.
 DEFAULT_FPS = 8
 DEFAULT_WIDTH = 640
@@ -231,7 +231,9 @@ def analyze_take(
     analysers: list[FrameAnalyser] = [frames_seen, cut_analyser, SharpnessAnalyser()]
     if searched:
         analysers.append(FaceAnalyser(native_rate=float(rate)))
-    results = run_pass(read_frames(path, width=width, fps=fps), analysers)
+    # Thinning to half the rate or less: B-frames need not be decoded at all.
+    thin = analysis_fps * 2 <= rate
+    results = run_pass(read_frames(path, width=width, fps=fps, skip_nonreference=thin), analysers)
     (sample_frames, analysis_size), cut_pairs, sharpness = results[:3]
     face_result = results[3] if searched else None
     if not sample_frames:
