@@ -85,3 +85,20 @@ def shared_room(prepared_demo: Path, tmp_path_factory: pytest.TempPathFactory) -
 def shared_client(shared_room: EditingRoom) -> Iterator:
     with make_client(shared_room) as client:
         yield client
+
+
+@pytest.fixture
+def gap_room(web_project: Path, monkeypatch: pytest.MonkeyPatch) -> EditingRoom:
+    """The demo with line 1.5 in no take (as when alignment cannot find it): the cut has a gap."""
+    from roughcut.edit import SceneCoverage
+    from roughcut.web import room as room_module
+
+    real = room_module.load_coverage
+
+    def without_1_5(project_dir, **kwargs) -> SceneCoverage:  # type: ignore[no-untyped-def]
+        full = real(project_dir, **kwargs)
+        kept = {key: value for key, value in full.coverage.items() if key[0] != "1.5"}
+        return SceneCoverage(full.scene, full.lines, full.takes, kept, full.characters)
+
+    monkeypatch.setattr(room_module, "load_coverage", without_1_5)
+    return _loaded(web_project)

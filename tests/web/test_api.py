@@ -498,3 +498,18 @@ def test_a_change_does_not_wait_for_an_export(room: EditingRoom) -> None:
     assert room.settings.pace == "tight"
     saved = json.loads((room.output_dir / ".web" / "state.json").read_text())
     assert saved["pace"] == "tight"
+
+
+def test_a_line_no_take_holds_is_a_marked_gap(gap_room: EditingRoom) -> None:
+    from tests.web.conftest import make_client
+
+    with make_client(gap_room) as client:
+        state = client.get("/api/state").json()
+        line = state["cut"]["lines"][4]
+        assert line["id"] == "1.5" and line["take"] is None and line["options"] == []
+        assert state["cut"]["gaps"] == ["1.5"]
+        gaps = [clip for clip in state["cut"]["video"] if clip["take"] is None]
+        assert len(gaps) == 1 and gaps[0]["record_in"] == line["record_in"]
+        assert not any("1.5" in take["lines"] for take in state["takes"])
+        refused = client.post("/api/pin", json={"line": "1.5", "take": "A01_wide.mp4"})
+        assert refused.status_code == 400 and "does not hold" in refused.json()["error"]

@@ -241,3 +241,31 @@ def test_progress_shows_while_the_project_loads(browser, web_project: Path) -> N
             assert page.locator("#loading").is_hidden()
         finally:
             page.close()
+
+
+def test_a_gap_in_the_cut_shows_as_such(browser, gap_room: EditingRoom) -> None:  # type: ignore[no-untyped-def]
+    with background_server(gap_room.root, room=gap_room) as url:
+        running = Room(url, gap_room, browser)
+        try:
+            page = running.open()
+            assert "no take holds this line" in _line(page, "1.5").inner_text()
+            assert page.locator("#shots .shot.gap").count() == 1
+            cut = gap_room.cut
+            assert cut is not None
+            line = cut.line("1.5")
+            box = page.locator("#timeline").bounding_box()
+            assert box is not None
+            at = (line.record_in + line.record_out) / 2 / cut.duration_frames
+            page.mouse.click(box["x"] + at * box["width"], box["y"] + box["height"] / 2)
+            page.wait_for_function("document.body.dataset.currentLine === '1.5'")
+            assert page.locator("#gap-card").is_visible()
+            assert page.locator("#screen video.on").count() == 0
+            # Playing runs through the gap into the next line's take.
+            page.locator("#play").click()
+            page.wait_for_function("document.body.dataset.currentLine === '1.6'")
+            page.wait_for_function("document.querySelector('#screen video.on') !== null")
+            assert page.locator("#gap-card").is_hidden()
+        finally:
+            for context in running.contexts:
+                context.close()
+        assert not running.errors, running.errors
