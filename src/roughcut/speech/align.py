@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 #: Store stage name and version (bump when results change).
 STAGE = "speech.align"
-VERSION = 3
+VERSION = 4
 #: Words heard on set that belong to no script: they let recognition park slate and crew talk.
 CREW_WORDS = (
     "speed rolling sound camera mark marker slate scene take action cut reset again once more "

@@ -29,6 +29,8 @@ ALIGN_BEAMS = {"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100}
 #: Languages the shipped acoustic model can align or recognise (ISO 639-1).
 SUPPORTED_LANGUAGES = ("en",)
 
+#: Audio (16 kHz samples) that sets the feature state before each utterance.
+WARM_SAMPLES = SAMPLE_RATE
 #: pocketsphinx's default probability of a silence between two words.
 DEFAULT_SILPROB = 0.005
 
@@ -109,10 +111,14 @@ def _ensure_words(decoder, words: Sequence[str]) -> None:  # type: ignore[no-unt
             decoder.add_word(word, _added[word], False)
 
 
-def _reset_normalisation(decoder) -> None:  # type: ignore[no-untyped-def]
-    """Start every utterance with fresh feature state (cepstral mean, noise estimate), so that a
-    result depends on its audio alone, not on what the process decoded before."""
+def _reset_normalisation(decoder, pcm: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Start every utterance from feature state (noise estimate) learnt on the first
+    ``WARM_SAMPLES`` of its own audio, so that a result depends on its audio alone, not on what the
+    process decoded before."""
     decoder.reinit_feat()
+    decoder.start_utt()
+    decoder.process_raw(pcm[: 2 * WARM_SAMPLES], no_search=True, full_utt=True)
+    decoder.end_utt()
 
 
 def _segments(decoder, offset: int = 0) -> list[SphinxWord]:  # type: ignore[no-untyped-def]
@@ -147,9 +153,10 @@ def force_align(
         decoder = _decoder("align", silprob)
         _ensure_words(decoder, words)
         decoder.set_align_text(" ".join(words))
-        _reset_normalisation(decoder)
+        pcm = to_pcm16(samples)
+        _reset_normalisation(decoder, pcm)
         decoder.start_utt()
-        decoder.process_raw(to_pcm16(samples), full_utt=True)
+        decoder.process_raw(pcm, full_utt=True)
         decoder.end_utt()
         found = [w for w in _segments(decoder) if w.word not in _FILLERS]
     out = []
@@ -169,9 +176,10 @@ def recognise(samples: np.ndarray, *, lm_text: str | None = None) -> list[Sphinx
     """
     with _lock:
         decoder = _decoder("recognise") if lm_text is None else _script_decoder(lm_text)
-        _reset_normalisation(decoder)
+        pcm = to_pcm16(samples)
+        _reset_normalisation(decoder, pcm)
         decoder.start_utt()
-        decoder.process_raw(to_pcm16(samples), full_utt=True)
+        decoder.process_raw(pcm, full_utt=True)
         decoder.end_utt()
         found = [w for w in _segments(decoder) if w.word not in _FILLERS]
     return [
