@@ -46,6 +46,13 @@ def test_align_prints_lines_by_takes(demo_project, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1.8" in result.output and "GRACE" in result.output and "25.8" in result.output
     assert "broken.mp4" in result.output  # the bad take is reported, the rest goes on
+    # Subtitles of the project come from the cached alignment, one file per take.
+    result = CliRunner().invoke(
+        main, ["-q", "subtitles", str(project), "--format", "vtt"], terminal_width=160
+    )
+    assert result.exit_code == 0, result.output
+    written = project / "roughcut_out" / "subtitles" / "B02_nora_cu_fast.vtt"
+    assert "I was never going anywhere." in written.read_text()
 
 
 def test_align_without_a_script_is_a_clear_error(tmp_path):
