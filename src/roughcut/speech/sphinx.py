@@ -7,6 +7,9 @@ pronunciation dictionary and its general language model ship in the pocketsphinx
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import re
 import tempfile
 import threading
@@ -202,7 +205,7 @@ def _script_decoder(lm_text: str):  # type: ignore[no-untyped-def]
     lookup = _decoder("align")
     _ensure_words(lookup, lm_text.split())
     words = sorted({w for w in lm_text.split() if lookup.lookup_word(w)})
-    with tempfile.NamedTemporaryFile("w", suffix=".dict", delete=False, prefix="roughcut-") as handle:
+    with _temporary_file(".dict") as handle:
         for word in words:
             handle.write(f"{word} {lookup.lookup_word(word)}\n")
     return Decoder(lm=_lm_file(lm_text), dict=handle.name, loglevel="FATAL", bestpath=False)
@@ -224,9 +227,27 @@ def _lm_file(text: str) -> str:
     model.compute()
     out = StringIO()
     model.write(out)
-    with tempfile.NamedTemporaryFile("w", suffix=".lm", delete=False, prefix="roughcut-") as handle:
+    with _temporary_file(".lm") as handle:
         handle.write(out.getvalue())
     return handle.name
+
+
+_temporary: list[str] = []
+
+
+def _temporary_file(suffix: str):  # type: ignore[no-untyped-def]
+    """A named temporary file for pocketsphinx to read (it takes paths), removed when Python exits."""
+    handle = tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False, prefix="roughcut-")  # noqa: SIM115
+    if not _temporary:
+        atexit.register(_remove_temporary)
+    _temporary.append(handle.name)
+    return handle
+
+
+def _remove_temporary() -> None:
+    for name in _temporary:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def frames_to_seconds(frames: int) -> Fraction:
