@@ -52,6 +52,8 @@ def analyze_project(
 
     if project.script is None:
         raise RoughcutError(f"{project.root}: no screenplay (.fountain, .fdx or NAME: line .txt) found")
+    if not project.takes:
+        raise RoughcutError(f"{project.root}: no takes (video files) found")
     store = store if store is not None else Store()
     script = read_script(project.script)
     alignments = align_project(project, script, store=store)
@@ -207,5 +209,19 @@ def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> Scene
 
 
 def project_coverage(directory: str | Path, *, store: Store | None = None) -> SceneCoverage:
-    """Analyse the project in ``directory`` (cached) and return its first dialogue scene's coverage."""
-    return scene_coverage(analyze_project(Project.open(directory), store=store))
+    """Analyse the project in ``directory`` (cached) and return its first dialogue scene's coverage.
+
+    A project whose ``roughcut.toml`` says ``coverage = "truth"`` is edited from its ``truth.json``
+    instead (the demo's ground truth, or coverage logged by hand), without analysing the takes.
+    """
+    project = Project.open(directory)
+    source = project.config.get("coverage", "analysis")
+    if source == "truth":
+        from roughcut.edit.coverage import coverage_from_demo_truth
+
+        return coverage_from_demo_truth(project.root)
+    if source != "analysis":
+        raise RoughcutError(
+            f'{project.root / "roughcut.toml"}: coverage = {source!r}; use "analysis" or "truth"'
+        )
+    return scene_coverage(analyze_project(project, store=store))

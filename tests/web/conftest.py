@@ -30,6 +30,9 @@ def prepared_demo(demo_project: Path, tmp_path_factory: pytest.TempPathFactory) 
     """The demo project copied once, with the room's thumbnails already made in its output folder."""
     base = tmp_path_factory.mktemp("web") / "demo"
     shutil.copytree(demo_project, base, ignore=shutil.ignore_patterns("roughcut_out"))
+    # The room's behaviour is under test here, on the demo's ground truth; the room on the real
+    # analysis is tested in test_api.py::test_the_room_edits_from_the_real_analysis.
+    (base / "roughcut.toml").write_text('coverage = "truth"\n')
     room = EditingRoom(base)
     room.load()
     assert room.status.state == "ready", room.status

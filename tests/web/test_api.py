@@ -101,22 +101,24 @@ def test_loading_reports_its_progress(web_project: Path) -> None:
     room.load()
     assert room.status_json()["state"] == "ready"
     stages = {stage for stage, _, _ in seen}
-    assert {"Reading the takes", "Making thumbnails"} <= stages
+    assert {"Analysing the takes", "Making thumbnails"} <= stages
     thumbs = [(done, total) for stage, done, total in seen if stage == "Making thumbnails"]
     assert thumbs[-1] == (4 + 4 * 8, 4 + 4 * 8)  # a picture per take, and per take per line
 
 
 def test_a_project_without_analysis_says_why(tmp_path: Path, client) -> None:
+    tmp_path = tmp_path / "no_takes"
+    tmp_path.mkdir()
     (tmp_path / "scene.fountain").write_text("INT. ROOM - DAY\n\nA\nHello.\n", encoding="utf-8")
     room = EditingRoom(tmp_path)
     room.load()
     status = room.status_json()
-    assert status["state"] == "error" and "no analysis" in status["error"]
+    assert status["state"] == "error" and "no takes" in status["error"]
     from starlette.testclient import TestClient
 
     with TestClient(create_app(tmp_path, room=room)) as other:
         response = other.get("/api/state")
-    assert response.status_code == 503 and "no analysis" in response.json()["error"]
+    assert response.status_code == 503 and "no takes" in response.json()["error"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -513,3 +515,21 @@ def test_a_line_no_take_holds_is_a_marked_gap(gap_room: EditingRoom) -> None:
         assert not any("1.5" in take["lines"] for take in state["takes"])
         refused = client.post("/api/pin", json={"line": "1.5", "take": "A01_wide.mp4"})
         assert refused.status_code == 400 and "does not hold" in refused.json()["error"]
+
+
+def test_the_room_edits_from_the_real_analysis(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
+    """Without ``coverage = "truth"`` the room cuts from the speech and vision analysis of the takes
+    (here read back from the store the demo's analysis filled), and every line shows its speaker."""
+    project = tmp_path / "scene"
+    shutil.copytree(demo_project, project, ignore=shutil.ignore_patterns("roughcut_out"))
+    room = EditingRoom(project)
+    room.load()
+    assert room.status.state == "ready", room.status
+    truth = load_truth(project)
+    visible = {
+        (t["file"], line["id"]) for t in truth["takes"] for line in t["lines"] if line["speaker_visible"]
+    }
+    lines = room.snapshot()["cut"]["lines"]
+    assert [line["id"] for line in lines] == [f"1.{i}" for i in range(1, 9)]
+    for line in lines:
+        assert (line["take"], line["id"]) in visible, line

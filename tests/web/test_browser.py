@@ -217,7 +217,7 @@ def test_a_project_that_cannot_open_says_why(browser, tmp_path: Path) -> None:  
         try:
             page.goto(url)
             page.wait_for_function(
-                "document.querySelector('#loading-error').textContent.includes('no analysis')",
+                "document.querySelector('#loading-error').textContent.includes('no takes')",
                 timeout=WAIT_MS,
             )
             assert page.locator("#room").is_hidden()

@@ -77,9 +77,9 @@ def edit_project(
     project = Project.open(directory)
     settings = project.config.get("edit", {})
     if coverage is None:
-        from roughcut.analysis import analyze_project, scene_coverage
+        from roughcut.analysis import project_coverage
 
-        coverage = scene_coverage(analyze_project(project))
+        coverage = project_coverage(project.root)
     merged_weights = {**settings.get("idioms", {}), **(weights or {})}
     if multicam is not None:
         cut = switch_multicam(coverage, **multicam)
