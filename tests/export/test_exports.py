@@ -15,7 +15,6 @@ from roughcut.edit import edit_scene, to_timeline
 from roughcut.edit.coverage import SceneCoverage
 from roughcut.errors import ConfigError, RoughcutError
 from roughcut.export import check_round_trip, read_back, write_all
-from roughcut.export.srt import srt_time
 
 TIMELINES = ("otio", "fcp7", "fcpx", "edl", "aaf")
 
@@ -67,18 +66,20 @@ def test_ale_logs_every_take_with_analysis_columns(demo_coverage: SceneCoverage,
     assert wide.source_range.start_time.value == 86400  # 01:00:00:00
 
 
-def test_srt_cues_sit_on_the_words(demo_coverage: SceneCoverage, tmp_path: Path) -> None:
+def test_srt_of_the_cut_keeps_the_timed_text_rules(demo_coverage: SceneCoverage, tmp_path: Path) -> None:
+    from roughcut.speech.subtitles import check_subtitles, read_subtitles
+
     cut = edit_scene(demo_coverage, pace="tight")
     path = write_all(to_timeline(cut, demo_coverage), tmp_path, ["srt"])["srt"]
-    cues = path.read_text().strip().split("\n\n")
-    assert len(cues) == len(cut.lines)
-    for index, (cue, line) in enumerate(zip(cues, cut.lines, strict=True)):
-        number, times, text = cue.split("\n")
-        assert number == str(index + 1)
-        assert times == f"{srt_time(line.speech_in, cut.rate)} --> {srt_time(line.speech_out, cut.rate)}"
-        assert text == f"{line.character}: {line.text}"
-    assert srt_time(1, Fraction(24000, 1001)) == "00:00:00,042"
-    assert srt_time(86400, Fraction(24)) == "01:00:00,000"
+    assert check_subtitles(path) == []
+    cues = read_subtitles(path)
+    # Every word of the script, in order, and each cue inside the speech of one line of the cut.
+    shown = " ".join(" ".join(cue.lines) for cue in cues).split()
+    assert shown == " ".join(line.text for line in cut.lines).split()
+    spans = [(1000 * line.speech_in / cut.rate, 1000 * line.speech_out / cut.rate) for line in cut.lines]
+    for cue in cues:
+        assert any(start - 1 <= cue.start_ms < end for start, end in spans), cue
+    assert abs(cues[0].start_ms - spans[0][0]) <= 1
 
 
 def test_html_report_has_a_row_per_line_with_pictures(demo_coverage: SceneCoverage, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,26 +11,50 @@ import opentimelineio as otio
 from roughcut.export.adapters import timeline_rate
 
 
-def srt_time(frame: int, rate: Fraction) -> str:
-    """Record frame ``frame`` at ``rate`` as ``HH:MM:SS,mmm`` (milliseconds rounded)."""
-    ms = round(Fraction(frame) / rate * 1000)
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+@dataclass(frozen=True)
+class _Word:
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class _CutLine:
+    """A line as it sits on the record timeline, in the shape the subtitle maker reads."""
+
+    start: float
+    text: str
+    words: tuple[_Word, ...]
+
+
+def _cut_line(text: str, start_s: float, end_s: float) -> _CutLine:
+    """The line's spoken words spread over its speech on the record timeline, by their letters
+    (the cut keeps each line's speech span, not every word's)."""
+    from roughcut.speech.align import tokens
+
+    spoken = tokens(text) or [text]
+    letters = sum(len(t) for t in spoken)
+    words, at = [], start_s
+    for token in spoken:
+        length = (end_s - start_s) * len(token) / letters
+        words.append(_Word(at, at + length))
+        at += length
+    return _CutLine(start_s, text, tuple(words))
 
 
 def srt_text(timeline: otio.schema.Timeline) -> str:
-    """The subtitles as text: speaker and line per cue; a missing line is shown in brackets."""
+    """The cut's subtitles, made to the Netflix English timed-text rules of
+    :mod:`roughcut.speech.subtitles` (42 characters a line, 2 lines, 17 characters a second, 5/6 to
+    7 s, 2 frames between cues) from each line's script words; a missing line is shown in brackets."""
+    from roughcut.speech.subtitles import SubtitleRules, cues_from_alignment
+    from roughcut.speech.subtitles import srt_text as cues_text
+
     rate = timeline_rate(timeline)
-    cues = []
+    lines = []
     for line in timeline.metadata.get("roughcut", {}).get("lines", []):
-        text = f"{line['character']}: {line['text']}"
-        if not line.get("take"):
-            text = f"[missing line {line['id']}] {text}"
+        text = line["text"] if line.get("take") else f"[missing line {line['id']}] {line['text']}"
         start, end = line["speech_in"], max(line["speech_out"], line["speech_in"] + 1)
-        cues.append(f"{len(cues) + 1}\n{srt_time(start, rate)} --> {srt_time(end, rate)}\n{text}\n")
-    return "\n".join(cues)
+        lines.append(_cut_line(text, float(Fraction(start) / rate), float(Fraction(end) / rate)))
+    return cues_text(cues_from_alignment(lines, SubtitleRules(frame_rate=rate)))
 
 
 def write_srt(timeline: otio.schema.Timeline, path: Path) -> Path:
