@@ -71,10 +71,11 @@ def run_pipeline(
     edit = edit_project(project.root, coverage=coverage, out_dir=out_dir)
     result.edit = edit
     result.outputs.update({fmt: path for fmt, path in edit.paths.items()})
-    for fmt, errors in edit.round_trip.items():
-        for error in errors:
-            result.problems.append(f"{fmt}: {error}")
-            say(f"[yellow]warning:[/yellow] {fmt} does not read back exactly: {error}", highlight=False)
+    result.problems += [f"{fmt}: {error}" for fmt, errors in edit.round_trip.items() for error in errors]
+    if console is not None:
+        from roughcut._cli.edit import print_cut
+
+        print_cut(edit)  # the cut, the files written and the read-back check
     return result
 
 

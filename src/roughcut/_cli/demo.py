@@ -22,8 +22,6 @@ def demo(out: Path, rebuild: bool) -> None:
     build_demo(out, rebuild=rebuild)
     result = run_pipeline(out, console=console)
     console.print(f"\n[bold]Demo project:[/bold] {out.resolve()}")
-    for label, path in result.outputs.items():
-        console.print(f"  {label}: {path}")
     if result.truth_report is not None and not result.truth_report.passed:
         console.print("[yellow]warning:[/yellow] the alignment missed the demo's ground truth (see above)")
     console.print(f"\nEdit it in your browser: roughcut serve {out}")
