@@ -35,6 +35,7 @@ from roughcut.errors import MediaError, RoughcutError
 from roughcut.media.audio import ANALYSIS_RATE, Audio
 from roughcut.script.model import DialogueLine
 from roughcut.speech import sphinx
+from roughcut.speech.span import SampleSpan
 from roughcut.speech.vad import voice_activity
 from roughcut.speech.wordalign import ALIGN_SILPROB, align_words
 
@@ -64,7 +65,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 
 @dataclass(frozen=True)
-class WordAlignment:
+class WordAlignment(SampleSpan):
     """A script word in a take: ``start``/``end`` in samples at ``sample_rate`` Hz (end exclusive),
     ``confidence`` in [0, 1], ``matched`` false for words recognition did not hear there."""
 
@@ -75,17 +76,9 @@ class WordAlignment:
     confidence: float
     matched: bool
 
-    @property
-    def start_s(self) -> float:
-        return self.start / self.sample_rate
-
-    @property
-    def end_s(self) -> float:
-        return self.end / self.sample_rate
-
 
 @dataclass(frozen=True)
-class LineAlignment:
+class LineAlignment(SampleSpan):
     """One performance of a script line in a take.
 
     ``start``/``end`` in samples at ``sample_rate`` Hz; ``occurrence`` counts performances of the
@@ -101,14 +94,6 @@ class LineAlignment:
     confidence: float
     words: tuple[WordAlignment, ...]
     occurrence: int = 0
-
-    @property
-    def start_s(self) -> float:
-        return self.start / self.sample_rate
-
-    @property
-    def end_s(self) -> float:
-        return self.end / self.sample_rate
 
     def start_frame(self, frame_rate: Fraction) -> int:
         """First video frame that shows the line's first sound (frames counted from 0)."""

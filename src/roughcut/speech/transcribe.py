@@ -18,6 +18,7 @@ import numpy as np
 
 from roughcut.errors import RoughcutError
 from roughcut.media.audio import ANALYSIS_RATE, Audio
+from roughcut.speech.span import SampleSpan
 
 ENGINES = ("pocketsphinx", "whisper")
 #: Model faster-whisper fetches when a download is allowed and no directory is given.
@@ -25,7 +26,7 @@ WHISPER_DEFAULT_MODEL = "small"
 
 
 @dataclass(frozen=True)
-class TranscribedWord:
+class TranscribedWord(SampleSpan):
     """A recognised word: ``start``/``end`` in samples at ``sample_rate`` Hz, ``confidence`` 0-1."""
 
     text: str
@@ -33,14 +34,6 @@ class TranscribedWord:
     end: int
     sample_rate: int
     confidence: float
-
-    @property
-    def start_s(self) -> float:
-        return self.start / self.sample_rate
-
-    @property
-    def end_s(self) -> float:
-        return self.end / self.sample_rate
 
 
 @dataclass(frozen=True)

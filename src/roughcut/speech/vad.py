@@ -12,6 +12,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from roughcut.speech.span import SampleSpan
+
 #: webrtcvad accepts 8, 16, 32 and 48 kHz; roughcut analyses at 16 kHz.
 VAD_RATE = 16_000
 FRAME_MS = 30
@@ -26,20 +28,12 @@ ENERGY_MARGIN_DB = 12.0
 
 
 @dataclass(frozen=True)
-class SpeechSegment:
+class SpeechSegment(SampleSpan):
     """A stretch of speech: ``start``/``end`` in samples at ``sample_rate`` Hz (end exclusive)."""
 
     start: int
     end: int
     sample_rate: int
-
-    @property
-    def start_s(self) -> float:
-        return self.start / self.sample_rate
-
-    @property
-    def end_s(self) -> float:
-        return self.end / self.sample_rate
 
     @property
     def duration(self) -> Fraction:
