@@ -20,6 +20,22 @@ from roughcut.vision.model import FaceTrack, Person, TakeVision
 SAME_PERSON_DISTANCE = 0.35
 
 
+def _merge_closest(groups: list[list], distance) -> None:
+    """Agglomerate ``groups`` in place: merge the closest pair while it is within
+    ``SAME_PERSON_DISTANCE`` (``distance`` of two groups; ``inf`` forbids a merge)."""
+    while len(groups) > 1:
+        best, pair = np.inf, None
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                d = distance(groups[i], groups[j])
+                if d < best:
+                    best, pair = d, (i, j)
+        if pair is None or best > SAME_PERSON_DISTANCE:
+            return
+        i, j = pair
+        groups[i] = groups[i] + groups.pop(j)
+
+
 def appearance_distance(a: Sequence[float], b: Sequence[float]) -> float:
     """Hellinger distance between two normalised histograms (0 same, 1 disjoint)."""
     p, q = np.asarray(a, float), np.asarray(b, float)
@@ -44,17 +60,7 @@ def group_tracks(tracks: Sequence[FaceTrack]) -> list[list[FaceTrack]]:
             return np.inf
         return min(appearance_distance(a.appearance, b.appearance) for a in g for b in h)
 
-    while len(groups) > 1:
-        best, pair = np.inf, None
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                d = distance(groups[i], groups[j])
-                if d < best:
-                    best, pair = d, (i, j)
-        if pair is None or best > SAME_PERSON_DISTANCE:
-            break
-        i, j = pair
-        groups[i] = groups[i] + groups.pop(j)
+    _merge_closest(groups, distance)
     return groups
 
 
@@ -109,17 +115,7 @@ def match_across_takes(visions: Mapping[str, TakeVision]) -> dict[tuple[str, str
             )
         )
 
-    while len(groups) > 1:
-        best, pair = np.inf, None
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                d = distance(groups[i], groups[j])
-                if d < best:
-                    best, pair = d, (i, j)
-        if pair is None or best > SAME_PERSON_DISTANCE:
-            break
-        i, j = pair
-        groups[i] = groups[i] + groups.pop(j)
+    _merge_closest(groups, distance)
     groups.sort(key=min)
     identity = {}
     for number, group in enumerate(groups, start=1):
