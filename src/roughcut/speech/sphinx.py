@@ -140,6 +140,16 @@ def _segments(decoder, offset: int = 0) -> list[SphinxWord]:  # type: ignore[no-
     return out
 
 
+def _decode(decoder, samples: np.ndarray) -> list:
+    """Run ``decoder`` over 16 kHz ``samples`` as one utterance; its segments without fillers."""
+    pcm = to_pcm16(samples)
+    _reset_normalisation(decoder, pcm)
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+    return [w for w in _segments(decoder) if w.word not in _FILLERS]
+
+
 def force_align(
     samples: np.ndarray, words: Sequence[str], *, silprob: float = DEFAULT_SILPROB
 ) -> list[SphinxWord]:
@@ -156,12 +166,7 @@ def force_align(
         decoder = _decoder("align", silprob)
         _ensure_words(decoder, words)
         decoder.set_align_text(" ".join(words))
-        pcm = to_pcm16(samples)
-        _reset_normalisation(decoder, pcm)
-        decoder.start_utt()
-        decoder.process_raw(pcm, full_utt=True)
-        decoder.end_utt()
-        found = [w for w in _segments(decoder) if w.word not in _FILLERS]
+        found = _decode(decoder, samples)
     out = []
     for word, seg in zip(words, found, strict=False):
         if _strip_variant(seg.word) != word:
@@ -179,12 +184,7 @@ def recognise(samples: np.ndarray, *, lm_text: str | None = None) -> list[Sphinx
     """
     with _lock:
         decoder = _decoder("recognise") if lm_text is None else _script_decoder(lm_text)
-        pcm = to_pcm16(samples)
-        _reset_normalisation(decoder, pcm)
-        decoder.start_utt()
-        decoder.process_raw(pcm, full_utt=True)
-        decoder.end_utt()
-        found = [w for w in _segments(decoder) if w.word not in _FILLERS]
+        found = _decode(decoder, samples)
     return [
         SphinxWord(_strip_variant(w.word), w.start, w.end, w.ascore_per_frame, w.prob)
         for w in found
