@@ -70,7 +70,7 @@ def run_pipeline(
     coverage = scene_coverage(analysis)
     edit = edit_project(project.root, coverage=coverage, out_dir=out_dir)
     result.edit = edit
-    result.outputs.update({fmt: path for fmt, path in edit.paths.items()})
+    result.outputs.update(edit.paths)
     result.problems += [f"{fmt}: {error}" for fmt, errors in edit.round_trip.items() for error in errors]
     if console is not None:
         from roughcut._cli.edit import print_cut
