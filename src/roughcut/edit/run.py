@@ -20,7 +20,7 @@ from roughcut.edit.cut import Cut
 from roughcut.edit.editor import edit_scene
 from roughcut.edit.multicam import switch_multicam
 from roughcut.edit.styles import styles_from_config
-from roughcut.edit.timeline import to_timeline
+from roughcut.edit.timeline import SyncedSound, to_timeline
 from roughcut.errors import ConfigError
 from roughcut.project import Project
 
@@ -49,6 +49,30 @@ def resolve_pins(coverage: SceneCoverage, pins: Mapping[str, str]) -> dict[str, 
             raise ConfigError(f"pin {line_id}={wanted}: {found} match; takes: {', '.join(names)}")
         resolved[line_id] = matches[0]
     return resolved
+
+
+def synced_sound(project: Project, coverage: SceneCoverage) -> dict[str, SyncedSound]:
+    """Each take of ``coverage`` matched to the project's external sound, by take name (empty when
+    the project has none). Matches are cached in the store, so after ``ingest`` this decodes nothing;
+    a take that matches nothing keeps its scratch sound."""
+    if not project.audio:
+        return {}
+    from roughcut.audio.sync import group_takes_with_sound
+    from roughcut.media import probe
+
+    takes = {take.path.resolve(): take.name for take in coverage.takes if take.has_audio}
+    found = {}
+    for group in group_takes_with_sound(list(takes), project.audio):
+        if group.sound is None or group.offset_s is None:
+            continue
+        found[takes[Path(group.take).resolve()]] = SyncedSound(
+            path=Path(group.sound),
+            offset_s=group.offset_s,
+            drift_ppm=group.drift_ppm,
+            duration_s=float(probe(group.sound).duration),
+            confidence=group.confidence,
+        )
+    return found
 
 
 def edit_project(
@@ -95,6 +119,6 @@ def edit_project(
             l_cut_frames=l_cut_frames,
             styles=styles_from_config(project.config),
         )
-    timeline = to_timeline(cut, coverage)
+    timeline = to_timeline(cut, coverage, sound=synced_sound(project, coverage))
     paths = write_all(timeline, out_dir or project.output_dir, formats or FORMATS, burn_in=burn_in)
     return EditResult(cut, timeline, paths, check_round_trip(timeline, paths))

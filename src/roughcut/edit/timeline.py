@@ -6,11 +6,20 @@ relink by timecode. A take at another frame rate is conformed frame for frame (s
 ``Cut.warnings``). Everything roughcut knows sits under ``metadata["roughcut"]`` (``schema`` 1): on
 the timeline the scene, style, weights, pace, gaps, warnings, every line with its alternatives, and
 every take's analysis; on each clip its take, lines, role and deciding idiom.
+
+Sound: a take matched to an external recording (:class:`SyncedSound`, from
+:func:`roughcut.audio.sync.group_takes_with_sound`) is heard from that recording on ``A1``, cut to
+the same moments as the picture; other takes are heard from their own scratch sound. Timeline
+files place the recording to the nearest frame (within half a frame); the exact start, in seconds,
+is kept in the clip's ``metadata["roughcut"]["sound"]``, which the preview plays to the sample.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
@@ -19,6 +28,24 @@ from roughcut.edit.coverage import SceneCoverage, TakeInfo
 from roughcut.edit.cut import Clip, Cut
 
 SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class SyncedSound:
+    """A take's external sound: the recording, where the take's first sample falls in it
+    (``offset_s``, seconds from the recording's first sample), clock drift (ppm, as in
+    :class:`roughcut.audio.sync.SyncResult`), the recording's length (seconds) and the match's
+    confidence (0..1)."""
+
+    path: Path
+    offset_s: float
+    drift_ppm: float
+    duration_s: float
+    confidence: float
+
+    def seconds_in_recording(self, take_seconds: float) -> float:
+        """Seconds into the recording of ``take_seconds`` seconds into the take."""
+        return self.offset_s + take_seconds * (1.0 + self.drift_ppm * 1e-6)
 
 
 def _rt(frames: int, rate: float) -> otio.opentime.RationalTime:
@@ -80,10 +107,35 @@ def _lines_in(piece: Clip, cut: Cut) -> list[str]:
     ]
 
 
-def to_timeline(cut: Cut, coverage: SceneCoverage) -> otio.schema.Timeline:
+def _sound_clip(clip: otio.schema.Clip, piece: Clip, take: TakeInfo, sound: SyncedSound, rate: float) -> None:
+    """Point the sound clip ``clip`` at the take's external recording, at the same moments."""
+    take_seconds = piece.source_in / take.frame_rate
+    start_s = sound.seconds_in_recording(float(take_seconds))
+    clip.name = sound.path.stem
+    clip.source_range = _range(round(start_s * rate), piece.frames, rate)
+    clip.media_reference = otio.schema.ExternalReference(
+        target_url=sound.path.resolve().as_uri(),
+        available_range=_range(0, round(sound.duration_s * rate), rate),
+    )
+    clip.metadata["roughcut"]["sound"] = {
+        "file": sound.path.name,
+        "source_in_s": start_s,
+        "offset_s": sound.offset_s,
+        "drift_ppm": sound.drift_ppm,
+        "confidence": sound.confidence,
+    }
+
+
+def to_timeline(
+    cut: Cut, coverage: SceneCoverage, *, sound: Mapping[str, SyncedSound] | None = None
+) -> otio.schema.Timeline:
     """The cut as an OTIO timeline: ``V1`` picture, ``A1`` sound, a marker per line on the picture
-    clip where its words start (named by line id; gaps marked red), roughcut metadata throughout."""
+    clip where its words start (named by line id; gaps marked red), roughcut metadata throughout.
+
+    ``sound`` maps take names to their synced external recordings: those takes are heard from the
+    recording instead of the camera's scratch sound."""
     rate = float(cut.rate)
+    sound = sound or {}
     timeline = otio.schema.Timeline(name=f"Scene {cut.scene} - {cut.style}")
     timeline.global_start_time = _rt(0, rate)
     references = _references(cut, coverage, rate)
@@ -94,6 +146,8 @@ def to_timeline(cut: Cut, coverage: SceneCoverage) -> otio.schema.Timeline:
             item = _clip(piece, cut, coverage, rate, _lines_in(piece, cut))
             if isinstance(item, otio.schema.Clip):
                 item.media_reference = references[piece.take].clone()
+                if track is audio and piece.take in sound:
+                    _sound_clip(item, piece, coverage.take(piece.take), sound[piece.take], rate)
             track.append(item)
     _mark_lines(video, cut, rate)
     timeline.tracks.append(video)

@@ -131,10 +131,14 @@ def _sound(timeline: otio.schema.Timeline, rate: Fraction, total_frames: int) ->
             record = track.range_of_child(item)
             a = round(Fraction(round(record.start_time.value)) / rate * SAMPLE_RATE)
             b = round(Fraction(round(record.end_time_exclusive().value)) / rate * SAMPLE_RATE)
-            source_rate = _source_rate(item, rate)
-            s = round(Fraction(_source_start(item)) / source_rate * SAMPLE_RATE)
-            piece = samples[s : s + (b - a)]
-            mix[a : a + len(piece)] += piece
+            exact_s = item.metadata.get("roughcut", {}).get("sound", {}).get("source_in_s")
+            if exact_s is not None:  # a synced external recording, placed to the sample
+                s = round(exact_s * SAMPLE_RATE)
+            else:
+                s = round(Fraction(_source_start(item)) / _source_rate(item, rate) * SAMPLE_RATE)
+            skip = max(0, -s)  # the recording started after this moment: silence until it does
+            piece = samples[s + skip : s + (b - a)]
+            mix[a + skip : a + skip + len(piece)] += piece
         break
     return mix
 

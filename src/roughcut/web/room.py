@@ -22,6 +22,7 @@ from typing import Any
 
 from roughcut.edit import Cut, SceneCoverage, edit_scene, registry, styles_from_config, to_timeline
 from roughcut.edit.pacing import PACES
+from roughcut.edit.run import synced_sound
 from roughcut.errors import RoughcutError
 from roughcut.export.files import MANIFEST, OutputDir
 from roughcut.project import Project
@@ -88,6 +89,7 @@ class EditingRoom:
         self.styles = styles_from_config(self.project.config)
         self.status = Status()
         self.version = 0
+        self.sound: dict = {}  # take name -> SyncedSound, found when loading
         self.coverage: SceneCoverage | None = None
         self.settings = Settings()
         self.cut: Cut | None = None
@@ -107,6 +109,8 @@ class EditingRoom:
             coverage = load_coverage(self.root, progress=self._progress)
             self._check_takes(coverage)
             self.coverage = coverage
+            self._progress("Syncing external sound", 0, 1)
+            self.sound = synced_sound(self.project, coverage)
             with self._files_lock:  # every name the room writes, claimed before anything runs
                 OutputDir(self.output_dir).claim(STATE_NAME)
             self._make_proxies()
@@ -340,7 +344,7 @@ class EditingRoom:
             raise RequestError(f"unknown export format {', '.join(unknown)}; formats: {', '.join(FORMATS)}")
         with self._lock:
             coverage, cut = self._ready()
-            timeline = to_timeline(cut, coverage)
+            timeline = to_timeline(cut, coverage, sound=self.sound)
         with self._files_lock:
             try:
                 written = write_all(timeline, self.output_dir, formats)
