@@ -1,10 +1,12 @@
-"""The built-in demo scene: a two-character dialogue shot as four takes, made offline and deterministically.
+"""The built-in demo scene: a two-character dialogue shot as four takes, made offline.
 
 Speech is synthesised by espeak-ng (two voices); the faces are two public-domain photographs shipped
 inside installed wheels (scikit-image's ``astronaut.png``, Eileen Collins, and matplotlib's
 ``grace_hopper.jpg``), cut out with mediapipe's selfie segmentation, with the speaking face's mouth
-opening with its speech's loudness. Beside the media, ``truth.json`` records who speaks when (line
-and word times in seconds and samples), each take's shot size, framing and people.
+opening with its speech's loudness. Each take has its field recording in ``sound/`` (the voices
+without the camera's room tone, rolling before the camera). Beside the media, ``truth.json``
+records who speaks when (line and word times in seconds and samples), each take's shot size,
+framing and people, and where each take starts in its field recording.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from roughcut.media.container import encode_audio
 from roughcut.progress import new_progress
 
 #: Bump when the scene changes: an existing demo folder with another version is rebuilt.
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 MARKER = ".roughcut-demo"
 FRAME_RATE = Fraction(24000, 1001)
 WIDTH, HEIGHT = 1280, 720
 SAMPLE_RATE = 48_000
 SCRIPT_NAME = "clean_data.fountain"
+#: The field recorder rolls this long (seconds) before each camera take, and stops 1 s after it.
+FIELD_PREROLL_S = (1.5, 2.25, 0.75, 3.0)
 
 TITLE = "Clean Data"
 SCENE_HEADING = "INT. MISSION CONTROL - NIGHT"
@@ -502,6 +506,19 @@ def _encode(path: Path, plan: TakePlan, mix: np.ndarray, tracks: dict[str, np.nd
     return n_frames
 
 
+def _field_recording(path: Path, tracks: dict[str, np.ndarray], preroll_s: float, seed: int) -> None:
+    """The sound recordist's file of a take: the voices on close mics, cleaner than the camera's
+    scratch track (room tone 10 dB lower), rolling ``preroll_s`` seconds before the camera."""
+    import soundfile
+
+    voices = sum(tracks.values())
+    before, after = round(preroll_s * SAMPLE_RATE), SAMPLE_RATE
+    total = before + len(voices) + after
+    recording = _room_tone(total, seed + 1) * 10 ** (-10 / 20)
+    recording[before : before + len(voices)] += voices
+    soundfile.write(path, recording, SAMPLE_RATE, subtype="PCM_24")
+
+
 def _take_truth(plan: TakePlan, lines: list[dict[str, Any]], n_frames: int) -> dict[str, Any]:
     people = []
     for p in plan.placements:
@@ -551,7 +568,8 @@ def _check_destination(out: Path) -> bool:
 
 
 def build_demo(out: str | Path, *, rebuild: bool = False) -> Path:
-    """Build the demo project into ``out`` (deterministic, offline); returns the folder.
+    """Build the demo project into ``out`` (offline); returns the folder. The words and their times
+    are the same in every build; espeak-ng's voices vary a little (it draws noise from the clock).
 
     An existing demo of this version is kept unless ``rebuild``; a folder that holds anything else
     is refused, so nothing a user made is overwritten.
@@ -560,13 +578,14 @@ def build_demo(out: str | Path, *, rebuild: bool = False) -> Path:
     if _check_destination(out) and not rebuild:
         return out
     if (out / MARKER).exists():
-        for name in ("takes", "truth.json", SCRIPT_NAME):
+        for name in ("takes", "sound", "truth.json", SCRIPT_NAME):
             target = out / name
             if target.is_dir():
                 shutil.rmtree(target)
             elif target.exists():
                 target.unlink()
     (out / "takes").mkdir(parents=True, exist_ok=True)
+    (out / "sound").mkdir(exist_ok=True)
     (out / MARKER).write_text(f"{DEMO_VERSION}\n")
     (out / SCRIPT_NAME).write_text(fountain_script(), encoding="utf-8")
     truth: dict[str, Any] = {
@@ -580,11 +599,15 @@ def build_demo(out: str | Path, *, rebuild: bool = False) -> Path:
         "takes": [],
     }
     with new_progress() as bar:
-        for plan in TAKES:
+        for plan, preroll_s in zip(TAKES, FIELD_PREROLL_S, strict=True):
             task = bar.add_task(f"Shooting {plan.name}", total=None)
             mix, tracks, lines = _performance(plan)
             n_frames = _encode(out / "takes" / plan.name, plan, mix, tracks, bar, task)
-            truth["takes"].append(_take_truth(plan, lines, n_frames))
+            sound = f"sound/{Path(plan.name).stem}.wav"
+            _field_recording(out / sound, tracks, preroll_s, sum(ord(ch) for ch in plan.name))
+            take_truth = _take_truth(plan, lines, n_frames)
+            take_truth["sound"] = {"file": sound, "offset_s": preroll_s}
+            truth["takes"].append(take_truth)
     (out / "truth.json").write_text(json.dumps(truth, indent=2), encoding="utf-8")
     return out
 

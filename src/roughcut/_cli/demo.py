@@ -18,7 +18,7 @@ def demo(out: Path, rebuild: bool) -> None:
     from roughcut.demo import build_demo
     from roughcut.pipeline import run_pipeline
 
-    console.print(f"Building the demo scene in {out} (offline, deterministic)...")
+    console.print(f"Building the demo scene in {out} (offline)...")
     build_demo(out, rebuild=rebuild)
     result = run_pipeline(out, console=console)
     console.print(f"\n[bold]Demo project:[/bold] {out.resolve()}")
