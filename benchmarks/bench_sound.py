@@ -98,28 +98,32 @@ def _oracle(x: np.ndarray, clean: np.ndarray, rate: int, frames: int | None) -> 
 
 
 def bench_clean() -> None:
-    print("== dialogue clean-up on the 6 real noisy/clean pairs (SI-SDR dB)")
+    from pystoi import stoi
+
+    print("== dialogue clean-up on the 6 real noisy/clean pairs (SI-SDR dB, STOI 0..1)")
     pairs = _pairs()
-    for method in ("wiener", "gate"):
-        gains, kept, seconds, audio_s = [], [], 0.0, 0.0
+    for method in ("learnt", "wiener", "gate"):
+        gains, kept, intelligibility, seconds, audio_s = [], [], [], 0.0, 0.0
         for _, x, clean, rate in pairs:
             result, took = _timed(clean_dialogue, x, rate, denoise=method)
             seconds += took
             audio_s += len(x) / rate
             gains.append((si_sdr(x, clean), si_sdr(result.samples, clean)))
+            intelligibility.append((stoi(clean, x, rate), stoi(clean, result.samples, rate)))
             kept.append(si_sdr(clean_dialogue(clean, rate, denoise=method).samples, clean))
         before, after = np.array(gains).T
+        stoi_before, stoi_after = np.array(intelligibility).T
         print(
             f"  {method:6s} before {np.round(before, 1)} after {np.round(after, 1)}\n"
             f"         mean {before.mean():.2f} -> {after.mean():.2f} dB, "
-            f"gain {np.mean(after - before):+.2f} dB "
-            f"(goal +5); clean references kept at {min(kept):.1f}..{max(kept):.1f} dB; "
+            f"gain {np.mean(after - before):+.2f} dB (goal +5); "
+            f"STOI {stoi_before.mean():.3f} -> {stoi_after.mean():.3f}; "
+            f"clean references kept at {min(kept):.1f}..{max(kept):.1f} dB; "
             f"{audio_s / seconds:.0f}x real time"
         )
     for label, frames in (("whole-file", None), ("200 ms", 25), ("40 ms", 5)):
         gains = [si_sdr(_oracle(x, c, r, frames), c) - si_sdr(x, c) for _, x, c, r in pairs]
         print(f"  ceiling with the TRUE noise spectrum, {label:10s}: gain {np.mean(gains):+.2f} dB")
-    print("  (no intelligibility/quality measure such as STOI or PESQ is installed to report)")
 
 
 def bench_loudness() -> None:

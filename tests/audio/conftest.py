@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile
 
 from roughcut.media import read_audio
 
@@ -17,3 +18,15 @@ def timbl(media_dir: Path) -> dict[str, np.ndarray]:
         name: read_audio(media_dir / "sync" / f"{name}.mp3", sample_rate=16000).samples
         for name in ("timbl_1", "timbl_2", "timbl_3")
     }
+
+
+@pytest.fixture(scope="session")
+def pairs(media_dir: Path) -> list[tuple[str, np.ndarray, np.ndarray, int]]:
+    """The six real noisy/clean pairs: ``(name, noisy, clean, sample_rate)``, float32 mono."""
+    found = []
+    for noisy in sorted((media_dir / "noisy" / "noisy").glob("*.wav")):
+        x, rate = soundfile.read(noisy, dtype="float32")
+        clean, _ = soundfile.read(media_dir / "noisy" / "clean" / noisy.name, dtype="float32")
+        found.append((noisy.name, x, clean, rate))
+    assert len(found) == 6
+    return found

@@ -2,46 +2,35 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-import soundfile
 
 from roughcut.audio.clean import clean_dialogue, declick, detect_hum, noise_profile, remove_hum
 from roughcut.audio.metrics import si_sdr
 
-#: Measured mean SI-SDR gain on the six pairs is +1.5 dB (see benchmarks/bench_sound.py); the issue's
-#: +5 dB goal is beyond a noise profile learnt from room tone on this babble-like noise (a Wiener
-#: gain with the *true* stationary noise spectrum reaches only +2 dB here). Assert what holds.
-MIN_MEAN_GAIN_DB = 1.0
+#: Measured mean SI-SDR gain on the six pairs: +1.68 dB learnt then Wiener (the default), +1.45 dB
+#: Wiener alone (benchmarks/bench_sound.py). The issue's +5 dB goal is not reached: a Wiener gain
+#: with the *true* stationary noise spectrum reaches only +2.25 dB on this babble-like noise, and
+#: the learnt network, trained without recorded noise, adds little. Assert what holds.
+MIN_MEAN_GAIN_DB = 1.4
 MIN_CLEAN_KEPT_DB = 24.0
 
 
-@pytest.fixture(scope="module")
-def pairs(media_dir: Path) -> list[tuple[str, np.ndarray, np.ndarray, int]]:
-    found = []
-    for noisy in sorted((media_dir / "noisy" / "noisy").glob("*.wav")):
-        x, rate = soundfile.read(noisy, dtype="float32")
-        clean, _ = soundfile.read(media_dir / "noisy" / "clean" / noisy.name, dtype="float32")
-        found.append((noisy.name, x, clean, rate))
-    assert len(found) == 6
-    return found
-
-
-def test_noise_reduction_gains_si_sdr_on_real_pairs(pairs: list) -> None:
+@pytest.mark.parametrize(("method", "min_mean_gain_db"), [("learnt", MIN_MEAN_GAIN_DB), ("wiener", 1.2)])
+def test_noise_reduction_gains_si_sdr_on_real_pairs(pairs: list, method: str, min_mean_gain_db: float) -> None:
     gains = []
     for _, noisy, clean, rate in pairs:
-        result = clean_dialogue(noisy, rate)
+        result = clean_dialogue(noisy, rate, denoise=method)
         gains.append(si_sdr(result.samples, clean) - si_sdr(noisy, clean))
-        assert result.report.method == "wiener"
-    assert np.mean(gains) >= MIN_MEAN_GAIN_DB
-    assert min(gains) > -0.5  # no file made worse
+        assert result.report.method == method
+    assert np.mean(gains) >= min_mean_gain_db
+    assert min(gains) > 0.0  # no file made worse
 
 
-def test_clean_references_are_not_degraded(pairs: list) -> None:
+@pytest.mark.parametrize("method", ["learnt", "wiener"])
+def test_clean_references_are_not_degraded(pairs: list, method: str) -> None:
     for name, _, clean, rate in pairs:
-        result = clean_dialogue(clean, rate)
+        result = clean_dialogue(clean, rate, denoise=method)
         assert si_sdr(result.samples, clean) >= MIN_CLEAN_KEPT_DB, name
         assert result.report.hum.mains_hz is None, name  # no hum in these UK recordings
 

@@ -105,10 +105,11 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
 )
 @click.option(
     "--denoise",
-    type=click.Choice(("wiener", "gate", "none")),
-    default="wiener",
+    type=click.Choice(("learnt", "wiener", "gate", "none")),
+    default="learnt",
     show_default=True,
-    help="Noise reduction from room tone: MMSE-LSA Wiener or noisereduce spectral gating.",
+    help="Noise reduction: the learnt mask network (then Wiener on what stays), or from room tone "
+    "only: MMSE-LSA Wiener or noisereduce spectral gating.",
 )
 @click.option("--high-pass", "high_pass_hz", type=float, default=None, help="High-pass at this many Hz.")
 @click.option("--declick", is_flag=True, help="Repair clicks.")

@@ -3,16 +3,19 @@
 Every step is a numpy-in, numpy-out function on mono float signals at any rate (Hz);
 :func:`clean_dialogue` runs them in order and reports what each found and did.
 
-Noise reduction learns the noise from room tone: the stretches where voice activity
-(:mod:`roughcut.audio.voice`) finds no speech; when a file holds too little of it (short clips
-cut tight), the quietest 20 % of its 30 ms frames stand in. Two ways to apply it:
+Noise reduction, three ways:
 
-* ``"wiener"`` (default): the MMSE log-spectral amplitude estimator (Ephraim & Malah 1985) with a
+* ``"learnt"`` (default): the learnt mask network of :mod:`roughcut.audio.denoiser`, which follows
+  noise that changes during the speech, then the Wiener step below on the steady noise it leaves;
+* ``"wiener"``: the MMSE log-spectral amplitude estimator (Ephraim & Malah 1985) with a
   decision-directed a-priori SNR, a soft time-frequency gain that keeps speech natural;
-* ``"gate"``: noisereduce's stationary spectral gating with that noise clip.
+* ``"gate"``: noisereduce's stationary spectral gating.
 
-Measured on the real noisy/clean pairs in ``../shared/media/noisy`` (SI-SDR, see
-``benchmarks/bench_sound.py``) the Wiener path gains more and distorts clean speech less.
+The Wiener and gate steps learn the noise from room tone: the stretches where voice activity
+(:mod:`roughcut.audio.voice`) finds no speech; when a file holds too little of it (short clips
+cut tight), the quietest 20 % of its 30 ms frames stand in. Measured on the real noisy/clean pairs
+in ``../shared/media/noisy`` (SI-SDR, see ``benchmarks/bench_sound.py``), the learnt path gains
+the most; the gate distorts clean speech the most.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ MAINS_HZ = (50.0, 60.0)
 #: A mains harmonic counts as hum when it stands this many dB above its spectral neighbourhood.
 HUM_PROMINENCE_DB = 12.0
 MIN_ROOM_TONE_S = 0.3
+#: The noise reductions :func:`clean_dialogue` knows (``None``: none).
+DENOISERS = ("learnt", "wiener", "gate", None)
 QUIET_SHARE = 0.2
 
 
@@ -328,21 +333,21 @@ def clean_dialogue(
     high_pass_hz: float | None = None,
     hum: bool = True,
     clicks: bool = False,
-    denoise: str | None = "wiener",
+    denoise: str | None = "learnt",
 ) -> CleanResult:
     """High-pass, remove detected hum, repair clicks, then reduce noise learnt from room tone.
 
     ``samples`` mono float in [-1, 1] at ``sample_rate`` Hz. ``high_pass_hz`` (Hz; off by default:
     on the reference pairs even 60 Hz costs clean speech 3-5 dB SI-SDR, so use it for rumble) and
     ``clicks`` (off by default: voiced speech has pulses of its own) turn those steps on; hum is
-    notched only where :func:`detect_hum` finds it; ``denoise`` is ``"wiener"``, ``"gate"`` or
-    ``None``. Silence comes back unchanged with a note.
+    notched only where :func:`detect_hum` finds it; ``denoise`` is ``"learnt"``, ``"wiener"``,
+    ``"gate"`` or ``None`` (see the module's docstring). Silence comes back unchanged with a note.
     """
     x = np.asarray(samples, np.float32)
     if x.ndim != 1:
         raise ValueError("clean_dialogue takes mono 1-D samples; pick or mix the dialogue channels first")
-    if denoise not in ("wiener", "gate", None):
-        raise ValueError(f"unknown noise reduction {denoise!r}: use 'wiener', 'gate' or None")
+    if denoise not in DENOISERS:
+        raise ValueError(f"unknown noise reduction {denoise!r}: use one of {', '.join(map(repr, DENOISERS))}")
     notes: list[str] = []
     if len(x) == 0 or float(np.abs(x).max()) == 0.0:
         report = CleanReport(
@@ -359,7 +364,12 @@ def clean_dialogue(
         x, repaired = declick(x, sample_rate)
     noise, source = noise_profile(x, sample_rate)
     noise_dbfs = float(10 * np.log10(np.mean(noise.astype(np.float64) ** 2) + 1e-20))
-    if denoise == "wiener":
+    if denoise == "learnt":
+        from roughcut.audio.denoiser import learnt_denoise
+
+        x = learnt_denoise(x, sample_rate)
+        x = wiener_lsa(x, sample_rate, noise_profile(x, sample_rate)[0])  # the steady rest
+    elif denoise == "wiener":
         x = wiener_lsa(x, sample_rate, noise)
     elif denoise == "gate":
         x = spectral_gate(x, sample_rate, noise)
