@@ -65,7 +65,13 @@ class SyncResult:
 
     def reference_time(self, other_time_s: float) -> float:
         """Seconds on ``reference``'s clock of ``other_time_s`` seconds on ``other``'s clock."""
-        return self.offset_s + other_time_s * (1.0 + self.drift_ppm * 1e-6)
+        return on_reference_clock(other_time_s, self.offset_s, self.drift_ppm)
+
+
+def on_reference_clock(other_time_s: float, offset_s: float, drift_ppm: float) -> float:
+    """Seconds on the reference's clock of ``other_time_s`` seconds on the other recording's clock,
+    given the other's start on the reference (``offset_s``, seconds) and the drift (ppm)."""
+    return offset_s + other_time_s * (1.0 + drift_ppm * 1e-6)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,9 @@ class SyncedSound:
 
     def seconds_in_recording(self, take_seconds: float) -> float:
         """Seconds into the recording of ``take_seconds`` seconds into the take."""
-        return self.offset_s + take_seconds * (1.0 + self.drift_ppm * 1e-6)
+        from roughcut.audio.sync import on_reference_clock
+
+        return on_reference_clock(take_seconds, self.offset_s, self.drift_ppm)
 
 
 def _rt(frames: int, rate: float) -> otio.opentime.RationalTime:
