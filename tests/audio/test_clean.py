@@ -17,7 +17,9 @@ MIN_CLEAN_KEPT_DB = 24.0
 
 
 @pytest.mark.parametrize(("method", "min_mean_gain_db"), [("learnt", MIN_MEAN_GAIN_DB), ("wiener", 1.2)])
-def test_noise_reduction_gains_si_sdr_on_real_pairs(pairs: list, method: str, min_mean_gain_db: float) -> None:
+def test_noise_reduction_gains_si_sdr_on_real_pairs(
+    pairs: list, method: str, min_mean_gain_db: float
+) -> None:
     gains = []
     for _, noisy, clean, rate in pairs:
         result = clean_dialogue(noisy, rate, denoise=method)
