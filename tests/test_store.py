@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from roughcut.store import Store, default_store_path
+from roughcut.store import Store, _retry_while_locked, default_store_path
 
 
 def test_hit_and_miss(tmp_path: Path) -> None:
@@ -70,3 +72,50 @@ def test_two_processes_writing_at_once(tmp_path: Path) -> None:
     store = Store(path)
     assert store.info().entries == {"vision": 300}
     assert store.get("take1-149", "vision", 1, {"i": 149})["worker"] == 1
+
+
+def test_locked_moments_are_waited_out_and_other_errors_are_not() -> None:
+    calls = []
+
+    def locked_twice() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise sqlite3.OperationalError("database is locked")
+        return "done"
+
+    assert _retry_while_locked(locked_twice, timeout=5.0) == "done"
+    assert len(calls) == 3
+
+    def broken() -> None:
+        calls.append(1)
+        raise sqlite3.OperationalError("no such table: results")
+
+    calls.clear()
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        _retry_while_locked(broken, timeout=5.0)
+    assert len(calls) == 1
+
+    def always_locked() -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _retry_while_locked(always_locked, timeout=0.05)
+
+
+def _open_put_close(path: str, worker: int, count: int) -> None:
+    for i in range(count):
+        store = Store(path)  # a fresh connection each time: the moment the WAL index is opened
+        store.put(f"take{worker}-{i}", "speech", 1, None, i)
+        store.close()
+
+
+def test_many_processes_opening_and_closing_at_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "churn.sqlite")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_open_put_close, args=(path, w, 60)) for w in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    assert Store(path).info().entries == {"speech": 240}

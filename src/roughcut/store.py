@@ -56,6 +56,34 @@ class StoreInfo:
     size_bytes: int
 
 
+def _prepare(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (once: the mode persists in the file) and create the table."""
+    if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(_SCHEMA)
+
+
+def _retry_while_locked(statement: Callable[[], T], timeout: float) -> T:
+    """Run ``statement``, retrying for up to ``timeout`` seconds while the database is locked.
+
+    SQLite's busy timeout covers ordinary lock waits, but in WAL mode a connection that meets
+    another one opening or recovering the WAL index gets "database is locked" at once; those
+    moments last milliseconds, so a short back-off is enough.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as error:
+            message = str(error).lower()
+            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+
+
 class Store:
     """A SQLite file in WAL mode; one connection per process, opened lazily.
 
@@ -72,28 +100,30 @@ class Store:
         if self._connection is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(_SCHEMA)
+            try:
+                _retry_while_locked(lambda: _prepare(connection), self.timeout)
+            except BaseException:
+                connection.close()
+                raise
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 
+    def _execute(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        """Run one statement, retrying while another process holds a lock SQLite won't wait on."""
+        return _retry_while_locked(lambda: self._connect().execute(sql, args), self.timeout)
+
     def get(self, fingerprint: str, stage: str, version: int, params: Any = None) -> Any | None:
         """The stored value, or ``None`` on a miss."""
-        row = (
-            self._connect()
-            .execute(
-                "SELECT value FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=?",
-                (fingerprint, stage, version, params_hash(params)),
-            )
-            .fetchone()
-        )
+        row = self._execute(
+            "SELECT value FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=?",
+            (fingerprint, stage, version, params_hash(params)),
+        ).fetchone()
         return pickle.loads(row[0]) if row else None
 
     def put(self, fingerprint: str, stage: str, version: int, params: Any, value: Any) -> None:
         """Store ``value`` (anything picklable), replacing an older value under the same key."""
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._connect().execute(
+        self._execute(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
             (fingerprint, stage, version, params_hash(params), time.time(), blob),
         )
@@ -110,7 +140,7 @@ class Store:
         """Entries per stage and the store's size on disk in bytes (main file and WAL)."""
         if not self.path.exists():
             return StoreInfo(self.path, {}, 0)
-        rows = self._connect().execute("SELECT stage, COUNT(*) FROM results GROUP BY stage").fetchall()
+        rows = self._execute("SELECT stage, COUNT(*) FROM results GROUP BY stage").fetchall()
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
         return StoreInfo(self.path, dict(rows), size)
 
@@ -118,13 +148,12 @@ class Store:
         """Delete every entry (or those of ``stage``); returns how many were deleted."""
         if not self.path.exists():
             return 0
-        connection = self._connect()
         if stage:
-            cursor = connection.execute("DELETE FROM results WHERE stage=?", (stage,))
+            cursor = self._execute("DELETE FROM results WHERE stage=?", (stage,))
         else:
-            cursor = connection.execute("DELETE FROM results")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("VACUUM")
+            cursor = self._execute("DELETE FROM results")
+        self._execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._execute("VACUUM")
         return cursor.rowcount
 
     def close(self) -> None:
