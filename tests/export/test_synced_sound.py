@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -38,8 +39,8 @@ def test_exports_use_the_synced_field_recording(
 ) -> None:
     project = _project_with_field_recording(demo_project, tmp_path / "scene", rng)
     coverage = coverage_from_demo_truth(project)
-    result = edit_project(project, formats=["otio", "fcp7", "fcpx"], coverage=coverage)
-    assert result.round_trip == {"otio": [], "fcp7": [], "fcpx": []}
+    result = edit_project(project, formats=["otio", "fcp7", "fcpx", "edl"], coverage=coverage)
+    assert result.round_trip == {"otio": [], "fcp7": [], "fcpx": [], "edl": []}
     rate = result.cut.rate
     sound_track = next(t for t in result.timeline.tracks if t.kind == "Audio")
     clips = [c for c in sound_track if hasattr(c, "media_reference")]
@@ -55,6 +56,11 @@ def test_exports_use_the_synced_field_recording(
         assert abs(clip.source_range.start_time.value - placed["source_in_s"] * float(rate)) <= 0.5
     for clip in scratch:
         assert clip.media_reference.target_url.endswith(".mp4") and "sound" not in clip.metadata["roughcut"]
+    # The EDL's sound events name the field recording where NORA's close-up is heard.
+    edl = result.paths["edl"].read_text()
+    sound_events = [line for line in edl.splitlines() if re.match(r"\d{3}\s+\S+\s+A\s", line)]
+    assert len(sound_events) == len(clips)
+    assert edl.count("* FROM CLIP: " + field[0].media_reference.target_url) == len(field)
 
     # The preview plays the recording to the sample: the same sound as the camera's scratch track.
     frames = round(result.timeline.duration().value)

@@ -6,6 +6,7 @@ through the same adapters at the timeline's exact rate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -47,16 +48,45 @@ def write_fcpx(timeline: otio.schema.Timeline, path: Path) -> Path:
 
 
 def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
-    """CMX3600 EDL (``.edl``) of the picture track, with line markers as ``LOC`` comments."""
-    picture = otio.schema.Timeline(name=timeline.name, global_start_time=timeline.global_start_time)
-    for track in timeline.tracks:
-        if track.kind == otio.schema.TrackKind.Video:
-            picture.tracks.append(track.clone())
-            break
-    otio.adapters.write_to_file(
-        picture, str(path), adapter_name="cmx_3600", rate=float(timeline_rate(timeline)), style="avid"
-    )
+    """CMX3600 EDL (``.edl``): picture events (``V``) and sound events (``A``, channel 1) in record
+    order, line markers as ``LOC`` comments on the picture events.
+
+    Each track's events come from the OpenTimelineIO adapter's own writer; a sound event names the
+    file it is heard from (the take, or its synced field recording), so a conform relinks both.
+    """
+    from otio_cmx3600_adapter.cmx_3600 import EDLWriter
+
+    rate = float(timeline_rate(timeline))
+    picture = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video][:1]
+    sound = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Audio][:1]
+    tracks = otio.schema.Stack(children=[track.clone() for track in picture + sound])
+    writer = EDLWriter(tracks=tracks, rate=rate, style="avid")
+    events = [
+        event
+        for index in range(len(tracks))
+        for event in _edl_events(writer.get_content_for_track_at_index(index, title=None))
+    ]
+    events.sort(key=lambda event: (event[0], event[1]))
+    lines = [f"TITLE: {timeline.name}", "", "FCM: NON-DROP FRAME", ""] if timeline.name else []
+    for number, (_, _, block) in enumerate(events, start=1):
+        lines.append(f"{number:03d}{block[3:]}")
+    path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _edl_events(content: str) -> list[tuple[str, int, str]]:
+    """Split one track's EDL text into events: (record in timecode, 0 for picture / 1 for sound,
+    the event's lines)."""
+    events: list[tuple[str, int, str]] = []
+    for line in content.splitlines():
+        if re.match(r"\d{3}\s", line):
+            fields = line.split()
+            channel = fields[2]
+            events.append((fields[-2], 0 if channel == "V" else 1, line))
+        elif line.strip() and events:
+            record_in, order, block = events[-1]
+            events[-1] = (record_in, order, block + "\n" + line)
+    return events
 
 
 def write_aaf(timeline: otio.schema.Timeline, path: Path) -> Path:
