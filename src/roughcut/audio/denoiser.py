@@ -30,6 +30,8 @@ DEFAULT_MODEL = Path(__file__).with_name("models") / "dialogue_denoiser.npz"
 #: Dilations of the convolution blocks, and the quantile taken as each bin's noise floor.
 DILATIONS = (1, 2, 4, 8)
 FLOOR_QUANTILE = 0.2
+#: Frequency bins per matrix product in the convolutions (small blocks keep the copies in cache).
+_BINS_PER_BLOCK = 8
 _REQUIRED = (
     "inp.weight",
     "inp.bias",
@@ -106,19 +108,34 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _conv2d(
     x: np.ndarray, weight: np.ndarray, bias: np.ndarray, dilation: tuple[int, int] = (1, 1)
 ) -> np.ndarray:
-    """PyTorch ``Conv2d`` with "same" zero padding: ``x`` (channels x bins x frames), ``weight``
-    (out x in x bin taps x frame taps)."""
-    _, _, taps_f, taps_t = weight.shape
+    """PyTorch ``Conv2d`` with "same" zero padding, channels last: ``x`` (bins x frames x
+    channels), ``weight`` (out x in x bin taps x frame taps) as PyTorch stores it.
+
+    Every tap's shifted window is laid side by side (im2col) for a few bins at a time, so each
+    block is one matrix product; that keeps the copies small and the products wide.
+    """
+    out_channels, in_channels, taps_f, taps_t = weight.shape
     reach_f, reach_t = dilation[0] * (taps_f // 2), dilation[1] * (taps_t // 2)
-    padded = np.pad(x, ((0, 0), (reach_f, reach_f), (reach_t, reach_t)))
-    channels, bins, frames = x.shape
-    out = np.repeat(bias[:, None], bins * frames, axis=1)
-    for i in range(taps_f):
-        for j in range(taps_t):
-            f, t = i * dilation[0], j * dilation[1]
-            window = padded[:, f : f + bins, t : t + frames].reshape(channels, -1)
-            out += weight[:, :, i, j] @ window
-    return out.reshape(len(bias), bins, frames)
+    bins, frames, _ = x.shape
+    padded = np.pad(x, ((reach_f, reach_f), (reach_t, reach_t), (0, 0)))
+    kernel = weight.transpose(2, 3, 1, 0).reshape(taps_f * taps_t * in_channels, out_channels)
+    out = np.empty((bins, frames, out_channels), np.float32)
+    for first in range(0, bins, _BINS_PER_BLOCK):
+        last = min(bins, first + _BINS_PER_BLOCK)
+        columns = np.concatenate(
+            [
+                padded[
+                    first + i * dilation[0] : last + i * dilation[0],
+                    j * dilation[1] : j * dilation[1] + frames,
+                ]
+                for i in range(taps_f)
+                for j in range(taps_t)
+            ],
+            axis=2,
+        )
+        out[first:last] = (columns.reshape(-1, columns.shape[2]) @ kernel).reshape(last - first, frames, -1)
+    out += bias
+    return out
 
 
 def denoise_mask(spectrum: np.ndarray, model: DenoiserModel) -> np.ndarray:
@@ -127,14 +144,14 @@ def denoise_mask(spectrum: np.ndarray, model: DenoiserModel) -> np.ndarray:
     power = np.log(np.abs(spectrum) ** 2 + 1e-9)
     floor = np.quantile(power, FLOOR_QUANTILE, axis=1, keepdims=True)
     frequency = np.broadcast_to(np.linspace(0, 1, power.shape[0])[:, None], power.shape)
-    features = np.stack([(power - power.mean()) / 5.0, (power - floor) / 5.0, frequency]).astype(np.float32)
-    hidden = np.maximum(_conv2d(features, weights["inp.weight"], weights["inp.bias"]), 0.0)
+    features = np.stack([(power - power.mean()) / 5.0, (power - floor) / 5.0, frequency], axis=2)
+    hidden = np.maximum(_conv2d(features.astype(np.float32), weights["inp.weight"], weights["inp.bias"]), 0.0)
     for block, dilation in enumerate(DILATIONS):
         step = _conv2d(
             hidden, weights[f"blocks.{block}.weight"], weights[f"blocks.{block}.bias"], (1, dilation)
         )
         hidden = hidden + np.maximum(step, 0.0)
-    return _sigmoid(_conv2d(hidden, weights["out.weight"], weights["out.bias"]))[0]
+    return _sigmoid(_conv2d(hidden, weights["out.weight"], weights["out.bias"]))[..., 0]
 
 
 def learnt_denoise(
