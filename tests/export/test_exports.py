@@ -158,3 +158,22 @@ def test_preview_renders_the_cut_frame_exact_with_burn_in(
     b = round(item.start_frame / demo_coverage.take(line.take).frame_rate * 16000)
     x, y = rendered[a : a + 16000], original[b : b + 16000]
     assert np.corrcoef(x, y)[0, 1] > 0.9
+
+
+def test_edl_reel_names_are_distinct_per_file() -> None:
+    from roughcut.export.adapters import edl_reel_names
+
+    urls = [
+        "file:///shoot/takes/B01_nora_cu.mp4",
+        "file:///shoot/sound/B01_nora_cu.wav",  # the take's field recording: same stem
+        "file:///shoot/takes/B01_nora_cu_alt.mp4",  # differs only after 8 characters
+        "file:///shoot/takes/B01_nora_cu.mp4",  # used again: the same reel
+        "file:///shoot/takes/A%2001%20wide.mov",
+    ]
+    names = edl_reel_names(urls)
+    assert names == {
+        urls[0]: "B01norac",
+        urls[1]: "B01nora2",
+        urls[2]: "B01nora3",
+        urls[4]: "A01wide",
+    }

@@ -61,6 +61,9 @@ def test_exports_use_the_synced_field_recording(
     sound_events = [line for line in edl.splitlines() if re.match(r"\d{3}\s+\S+\s+A\s", line)]
     assert len(sound_events) == len(clips)
     assert edl.count("* FROM CLIP: " + field[0].media_reference.target_url) == len(field)
+    reels = set(re.findall(r"\d{3}\s+(\S+)\s+A\s.*\n\* FROM CLIP NAME:\s+B01_field\n", edl))
+    picture_reels = {line.split()[1] for line in edl.splitlines() if re.match(r"\d{3}\s+\S+\s+V\s", line)}
+    assert reels and not reels & picture_reels, "the field recording has a reel of its own"
 
     # The preview plays the recording to the sample: the same sound as the camera's scratch track.
     frames = round(result.timeline.duration().value)

@@ -7,13 +7,17 @@ through the same adapters at the timeline's exact rate.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
 from roughcut.export import _fcpx_exact
+
+#: Longest reel name in an EDL (CMX3600 as Avid writes it).
+REEL_LENGTH = 8
 
 
 def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
@@ -60,6 +64,10 @@ def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
     picture = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video][:1]
     sound = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Audio][:1]
     tracks = otio.schema.Stack(children=[track.clone() for track in picture + sound])
+    clips = [clip for track in tracks for clip in track if isinstance(clip, otio.schema.Clip)]
+    reels = edl_reel_names(_media_url(clip) for clip in clips)
+    for clip in clips:
+        clip.metadata.setdefault("cmx_3600", {})["reel"] = reels[_media_url(clip)]
     writer = EDLWriter(tracks=tracks, rate=rate, style="avid")
     events = [
         event
@@ -67,11 +75,37 @@ def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
         for event in _edl_events(writer.get_content_for_track_at_index(index, title=None))
     ]
     events.sort(key=lambda event: (event[0], event[1]))
-    lines = [f"TITLE: {timeline.name}", "", "FCM: NON-DROP FRAME", ""] if timeline.name else []
+    lines = [f"TITLE: {timeline.name}", ""] if timeline.name else []
+    lines += ["FCM: NON-DROP FRAME", ""]
     for number, (_, _, block) in enumerate(events, start=1):
         lines.append(f"{number:03d}{block[3:]}")
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _media_url(clip: otio.schema.Clip) -> str:
+    return getattr(clip.media_reference, "target_url", None) or clip.name
+
+
+def edl_reel_names(urls: Iterable[str]) -> dict[str, str]:
+    """A distinct EDL reel name per media file, in order of first use: the file's stem in letters
+    and digits, cut to 8 characters; when another file has that name already, its last characters
+    become a number (``B01norac``, then ``B01nora2``). A take and its field recording, or two takes
+    that differ only after 8 characters, so never share a reel."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for url in urls:
+        if url in names:
+            continue
+        stem = Path(unquote(urlparse(url).path)).stem if "://" in url else Path(url).stem
+        base = re.sub(r"[^A-Za-z0-9]", "", stem)[:REEL_LENGTH] or "AX"
+        name, number = base, 1
+        while name in taken:
+            number += 1
+            name = base[: REEL_LENGTH - len(str(number))] + str(number)
+        names[url] = name
+        taken.add(name)
+    return names
 
 
 def _edl_events(content: str) -> list[tuple[str, int, str]]:
