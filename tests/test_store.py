@@ -52,6 +52,17 @@ def test_default_path_follows_environment(tmp_path: Path, monkeypatch) -> None:
     assert default_store_path() == tmp_path / "x.sqlite"
 
 
+def _run_at_once(target, path: str, *, workers: int, count: int) -> list[int | None]:  # type: ignore[no-untyped-def]
+    """Start ``workers`` spawned processes running ``target(path, worker, count)``; their exit codes."""
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=target, args=(path, w, count)) for w in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    return [process.exitcode for process in processes]
+
+
 def _writer(path: str, worker: int, count: int) -> None:
     store = Store(path)
     for i in range(count):
@@ -62,13 +73,7 @@ def _writer(path: str, worker: int, count: int) -> None:
 def test_two_processes_writing_at_once(tmp_path: Path) -> None:
     path = str(tmp_path / "shared.sqlite")
     Store(path).info()  # create the file first, as a running job would have
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_writer, args=(path, w, 150)) for w in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert [w.exitcode for w in workers] == [0, 0]
+    assert _run_at_once(_writer, path, workers=2, count=150) == [0, 0]
     store = Store(path)
     assert store.info().entries == {"vision": 300}
     assert store.get("take1-149", "vision", 1, {"i": 149})["worker"] == 1
@@ -111,11 +116,5 @@ def _open_put_close(path: str, worker: int, count: int) -> None:
 
 def test_many_processes_opening_and_closing_at_once(tmp_path: Path) -> None:
     path = str(tmp_path / "churn.sqlite")
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_open_put_close, args=(path, w, 60)) for w in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    assert _run_at_once(_open_put_close, path, workers=4, count=60) == [0, 0, 0, 0]
     assert Store(path).info().entries == {"speech": 240}
