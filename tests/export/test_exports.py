@@ -177,3 +177,34 @@ def test_edl_reel_names_are_distinct_per_file() -> None:
         urls[2]: "B01nora3",
         urls[4]: "A01wide",
     }
+
+
+def test_an_edl_of_more_than_999_events_reads_back(tmp_path: Path) -> None:
+    from roughcut.export.adapters import write_edl
+
+    rate = 24
+    timeline = otio.schema.Timeline(name="long")
+    timeline.metadata["roughcut"] = {"frame_rate": "24"}
+    for kind in (otio.schema.TrackKind.Video, otio.schema.TrackKind.Audio):
+        track = otio.schema.Track(name="V1" if kind == "Video" else "A1", kind=kind)
+        for k in range(1005):  # more than 999 events on each track
+            track.append(
+                otio.schema.Clip(
+                    name=f"take{k % 7}",
+                    media_reference=otio.schema.ExternalReference(
+                        target_url=f"file:///shoot/take{k % 7}.mov"
+                    ),
+                    source_range=otio.opentime.TimeRange(
+                        otio.opentime.RationalTime(100 + 3 * k, rate),
+                        otio.opentime.RationalTime(2 + k % 3, rate),
+                    ),
+                )
+            )
+        timeline.tracks.append(track)
+    path = write_edl(timeline, tmp_path / "long.edl")
+    numbers = [int(line.split()[0]) for line in path.read_text().splitlines() if re.match(r"\d+\s", line)]
+    assert numbers == list(range(1, 2011))
+    back = read_back(path, "edl", Fraction(rate))
+    from roughcut.export.verify import differences
+
+    assert differences(timeline, back, Fraction(rate)) == []

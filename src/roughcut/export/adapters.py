@@ -78,7 +78,7 @@ def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
     lines = [f"TITLE: {timeline.name}", ""] if timeline.name else []
     lines += ["FCM: NON-DROP FRAME", ""]
     for number, (_, _, block) in enumerate(events, start=1):
-        lines.append(f"{number:03d}{block[3:]}")
+        lines.append(re.sub(r"^\d+", f"{number:03d}", block))
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -113,7 +113,7 @@ def _edl_events(content: str) -> list[tuple[str, int, str]]:
     the event's lines)."""
     events: list[tuple[str, int, str]] = []
     for line in content.splitlines():
-        if re.match(r"\d{3}\s", line):
+        if re.match(r"\d{3,}\s", line):
             fields = line.split()
             channel = fields[2]
             events.append((fields[-2], 0 if channel == "V" else 1, line))
