@@ -116,6 +116,36 @@ def test_every_take_is_synced_to_its_field_recording(pipeline_run) -> None:
         assert "/sound/" in clip.media_reference.target_url
 
 
+def test_field_recordings_carry_their_timecode_into_the_timeline(pipeline_run) -> None:
+    """The demo's recorder is jam-synced with the cameras (Broadcast WAVE time reference), so a
+    sound clip's source timecode is the picture's at the same moment: what a conform checks."""
+    from fractions import Fraction
+
+    from roughcut.media import probe
+
+    rate = 24000 / 1001
+    for take in _truth(pipeline_run)["takes"]:
+        recorded = probe(pipeline_run.project.root / take["sound"]["file"]).time_of_day_s
+        assert recorded == Fraction(take["sound"]["time_of_day_s"]), take["file"]
+    tracks = pipeline_run.edit.timeline.tracks
+    picture = next(t for t in tracks if t.kind == otio.schema.TrackKind.Video)
+    sound = next(t for t in tracks if t.kind == otio.schema.TrackKind.Audio)
+    checked = 0
+    for clip in sound.find_clips():
+        record = sound.range_of_child(clip).start_time
+        shot = picture.child_at_time(record)
+        if (
+            not isinstance(shot, otio.schema.Clip)
+            or shot.metadata["roughcut"]["take"] != clip.metadata["roughcut"]["take"]
+        ):
+            continue  # an L-cut: the sound leads or trails the picture's take
+        picture_tc = shot.source_range.start_time + (record - picture.range_of_child(shot).start_time)
+        assert abs(clip.source_range.start_time.value - picture_tc.rescaled_to(rate).value) <= 1, clip.name
+        assert clip.source_range.start_time.value >= clip.media_reference.available_range.start_time.value
+        checked += 1
+    assert checked >= 3
+
+
 def test_the_users_files_are_untouched(pipeline_run) -> None:
     before, after = pipeline_run.snapshot_before, _snapshot(pipeline_run.project.root)
     assert before == after

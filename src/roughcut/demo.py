@@ -4,7 +4,8 @@ Speech is synthesised by espeak-ng (two voices); the faces are two public-domain
 inside installed wheels (scikit-image's ``astronaut.png``, Eileen Collins, and matplotlib's
 ``grace_hopper.jpg``), cut out with mediapipe's selfie segmentation, with the speaking face's mouth
 opening with its speech's loudness. Each take has its field recording in ``sound/`` (the voices
-without the camera's room tone, rolling before the camera). Beside the media, ``truth.json``
+without the camera's room tone, rolling before the camera): a Broadcast WAVE whose timecode is
+jam-synced with the camera's, as a sound recordist's would be. Beside the media, ``truth.json``
 records who speaks when (line and word times in seconds and samples), each take's shot size,
 framing and people, and where each take starts in its field recording.
 """
@@ -28,7 +29,7 @@ from roughcut.media.container import encode_audio
 from roughcut.progress import new_progress
 
 #: Bump when the scene changes: an existing demo folder with another version is rebuilt.
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 MARKER = ".roughcut-demo"
 FRAME_RATE = Fraction(24000, 1001)
 WIDTH, HEIGHT = 1280, 720
@@ -506,17 +507,26 @@ def _encode(path: Path, plan: TakePlan, mix: np.ndarray, tracks: dict[str, np.nd
     return n_frames
 
 
-def _field_recording(path: Path, tracks: dict[str, np.ndarray], preroll_s: float, seed: int) -> None:
+def _field_recording(
+    path: Path, tracks: dict[str, np.ndarray], preroll_s: float, seed: int, camera_timecode: str
+) -> Fraction:
     """The sound recordist's file of a take: the voices on close mics, cleaner than the camera's
-    scratch track (room tone 10 dB lower), rolling ``preroll_s`` seconds before the camera."""
-    import soundfile
+    scratch track (room tone 10 dB lower), rolling ``preroll_s`` seconds before the camera, its
+    timecode jam-synced with the camera's (a Broadcast WAVE time reference). Returns when it
+    started (seconds since midnight)."""
+    import opentimelineio as otio
+
+    from roughcut.audio.files import write_audio
 
     voices = sum(tracks.values())
     before, after = round(preroll_s * SAMPLE_RATE), SAMPLE_RATE
     total = before + len(voices) + after
     recording = _room_tone(total, seed + 1) * 10 ** (-10 / 20)
     recording[before : before + len(voices)] += voices
-    soundfile.write(path, recording, SAMPLE_RATE, subtype="PCM_24")
+    camera_frames = round(otio.opentime.from_timecode(camera_timecode, float(FRAME_RATE)).value)
+    started = camera_frames / FRAME_RATE - Fraction(preroll_s)
+    write_audio(path, recording, SAMPLE_RATE, force=True, time_of_day_s=started)
+    return started
 
 
 def _take_truth(plan: TakePlan, lines: list[dict[str, Any]], n_frames: int) -> dict[str, Any]:
@@ -604,9 +614,11 @@ def build_demo(out: str | Path, *, rebuild: bool = False) -> Path:
             mix, tracks, lines = _performance(plan)
             n_frames = _encode(out / "takes" / plan.name, plan, mix, tracks, bar, task)
             sound = f"sound/{Path(plan.name).stem}.wav"
-            _field_recording(out / sound, tracks, preroll_s, sum(ord(ch) for ch in plan.name))
+            started = _field_recording(
+                out / sound, tracks, preroll_s, sum(ord(ch) for ch in plan.name), plan.timecode
+            )
             take_truth = _take_truth(plan, lines, n_frames)
-            take_truth["sound"] = {"file": sound, "offset_s": preroll_s}
+            take_truth["sound"] = {"file": sound, "offset_s": preroll_s, "time_of_day_s": str(started)}
             truth["takes"].append(take_truth)
     (out / "truth.json").write_text(json.dumps(truth, indent=2), encoding="utf-8")
     return out

@@ -44,6 +44,27 @@ def test_clean_writes_beside_and_never_overwrites(jfk: Path) -> None:
     assert code == 0 and written.read_bytes() != before
 
 
+def test_clean_and_normalise_keep_a_field_recordings_timecode(jfk: Path) -> None:
+    """A Broadcast WAVE's time reference (its timecode in an editing system) survives both."""
+    from fractions import Fraction
+
+    from roughcut.audio.files import write_audio
+    from roughcut.media import probe, read_audio
+
+    started = Fraction(14 * 3600 + 23 * 60 + 10) + Fraction(1, 4)  # 14:23:10.25
+    speech = read_audio(jfk, sample_rate=48000).samples
+    field = write_audio(jfk.with_name("rec_014.wav"), speech, 48000, time_of_day_s=started)
+    assert probe(field).time_of_day_s == started
+    assert np.abs(read_audio(field, sample_rate=None).samples - speech).max() < 1e-6  # 24-bit PCM
+    assert _run("clean", str(field))[0] == 0
+    assert _run("loudness", str(field), "--preset", "ebu-r128")[0] == 0
+    for made in ("rec_014.clean.wav", "rec_014.ebu-r128.wav"):
+        assert probe(jfk.with_name(made)).time_of_day_s == started, made
+    # A file without one gets none.
+    assert _run("clean", str(jfk))[0] == 0
+    assert probe(jfk).time_of_day_s is None and probe(jfk.with_name("jfk.clean.wav")).time_of_day_s is None
+
+
 def test_loudness_report_and_normalise(jfk: Path) -> None:
     code, output = _run("loudness", str(jfk), "--json")
     assert code == 0, output

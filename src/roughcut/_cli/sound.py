@@ -180,7 +180,7 @@ def clean(
         )
     for note in report.notes:
         lines.append(f"note: {note}")
-    write_audio(target, samples, dialogue.sample_rate, force=force)
+    write_audio(target, samples, dialogue.sample_rate, force=force, time_of_day_s=dialogue.time_of_day_s)
     for line in lines:
         console.print(line, highlight=False)
     console.print(f"wrote {target}")
@@ -210,7 +210,7 @@ def loudness(
     from roughcut.audio.files import read_dialogue, write_audio
     from roughcut.audio.loudness import PRESETS, measure_loudness, normalize_loudness
     from roughcut.errors import RoughcutError
-    from roughcut.media import read_audio
+    from roughcut.media import probe, read_audio
 
     audio = read_audio(file, sample_rate=None, mono=False)
     if channels or audio.samples.shape[0] > 5:
@@ -263,7 +263,7 @@ def loudness(
         if target.exists() and not force:
             raise RoughcutError(f"{target}: already exists; not overwritten (use --force)")
         normalized = normalize_loudness(samples, rate, preset)
-        write_audio(target, normalized.samples, rate, force=force)
+        write_audio(target, normalized.samples, rate, force=force, time_of_day_s=probe(file).time_of_day_s)
         if not as_json:
             console.print(
                 f"wrote {target}: {normalized.after.gated_lufs(normalized.preset.dialogue_gated):.1f} LUFS, "

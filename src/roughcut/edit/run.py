@@ -65,12 +65,14 @@ def synced_sound(project: Project, coverage: SceneCoverage) -> dict[str, SyncedS
     for group in group_takes_with_sound(list(takes), project.audio):
         if group.sound is None or group.offset_s is None:
             continue
+        info = probe(group.sound)
         found[takes[Path(group.take).resolve()]] = SyncedSound(
             path=Path(group.sound),
             offset_s=group.offset_s,
             drift_ppm=group.drift_ppm,
-            duration_s=float(probe(group.sound).duration),
+            duration_s=float(info.duration),
             confidence=group.confidence,
+            time_of_day_s=float(info.time_of_day_s) if info.time_of_day_s is not None else None,
         )
     return found
 

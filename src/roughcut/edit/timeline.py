@@ -34,14 +34,16 @@ SCHEMA = 1
 class SyncedSound:
     """A take's external sound: the recording, where the take's first sample falls in it
     (``offset_s``, seconds from the recording's first sample), clock drift (ppm, as in
-    :class:`roughcut.audio.sync.SyncResult`), the recording's length (seconds) and the match's
-    confidence (0..1)."""
+    :class:`roughcut.audio.sync.SyncResult`), the recording's length (seconds), the match's
+    confidence (0..1) and, for a Broadcast WAVE, the time of day its first sample was recorded
+    (seconds since midnight), which editing systems show as its timecode."""
 
     path: Path
     offset_s: float
     drift_ppm: float
     duration_s: float
     confidence: float
+    time_of_day_s: float | None = None
 
     def seconds_in_recording(self, take_seconds: float) -> float:
         """Seconds into the recording of ``take_seconds`` seconds into the take."""
@@ -113,11 +115,12 @@ def _sound_clip(clip: otio.schema.Clip, piece: Clip, take: TakeInfo, sound: Sync
     """Point the sound clip ``clip`` at the take's external recording, at the same moments."""
     take_seconds = piece.source_in / take.frame_rate
     start_s = sound.seconds_in_recording(float(take_seconds))
+    origin = round(sound.time_of_day_s * rate) if sound.time_of_day_s is not None else 0  # its timecode
     clip.name = sound.path.stem
-    clip.source_range = _range(round(start_s * rate), piece.frames, rate)
+    clip.source_range = _range(origin + round(start_s * rate), piece.frames, rate)
     clip.media_reference = otio.schema.ExternalReference(
         target_url=sound.path.resolve().as_uri(),
-        available_range=_range(0, round(sound.duration_s * rate), rate),
+        available_range=_range(origin, round(sound.duration_s * rate), rate),
     )
     clip.metadata["roughcut"]["sound"] = {
         "file": sound.path.name,

@@ -69,6 +69,9 @@ class MediaInfo:
     video: VideoStreamInfo | None
     audio: tuple[AudioStreamInfo, ...]
     timecode: str | None
+    #: A Broadcast WAVE file's start as time of day (seconds since midnight, exact), from its
+    #: ``bext`` time reference; what an editing system shows as the sound file's timecode.
+    time_of_day_s: Fraction | None = None
 
     @property
     def has_video(self) -> bool:
@@ -115,6 +118,17 @@ def _timecode(container: av.container.InputContainer) -> str | None:
         if value:
             return value
     return None
+
+
+def _time_of_day(container: av.container.InputContainer) -> Fraction | None:
+    """The ``bext`` chunk's time reference (samples since midnight) in seconds, if there is one."""
+    samples = container.metadata.get("time_reference")
+    if not samples or not container.streams.audio:
+        return None
+    try:
+        return Fraction(int(samples), container.streams.audio[0].codec_context.sample_rate)
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _truncation(path: Path, stream: av.stream.Stream) -> str | None:
@@ -168,6 +182,7 @@ def probe(path: str | Path) -> MediaInfo:
             video=video,
             audio=audio,
             timecode=_timecode(container),
+            time_of_day_s=_time_of_day(container),
         )
 
 
