@@ -105,6 +105,9 @@ def test_every_take_is_synced_to_its_field_recording(pipeline_run) -> None:
         group = groups[Path(name).name]
         assert group.sound is not None and group.sound.name == Path(sound["file"]).name, name
         assert abs(group.offset_s - sound["offset_s"]) < 0.001, name  # ground truth, to the ms
+        # The recorder is jam-synced: its timecode puts the take at the same place, exactly.
+        assert group.timecode_offset_s == pytest.approx(sound["offset_s"], abs=1e-9), name
+        assert group.timecode_agrees(), name
     # The timeline hears every take from its recording: the cut's sound comes from sound/.
     sound_track = next(t for t in pipeline_run.edit.timeline.tracks if t.kind == otio.schema.TrackKind.Audio)
     clips = list(sound_track.find_clips())

@@ -115,3 +115,36 @@ def test_sync_project_folder(tmp_path: Path, demo_project: Path, rng: np.random.
 def test_sync_needs_something_to_compare(media_dir: Path) -> None:
     code, output = _run("sync", str(media_dir / "sync" / "timbl_1.mp3"))
     assert code == 1 and "at least two recordings" in output
+
+
+@pytest.mark.parametrize("jam_synced", [True, False])
+def test_ingest_checks_the_timecodes_against_the_sound(
+    tmp_path: Path, demo_project: Path, jam_synced: bool
+) -> None:
+    """A recorder rolling 2.5 s before camera A01 (timecode 01:00:00:00): jam-synced, its timecode
+    agrees with the waveform's match; on a free-running clock, ingest warns and keeps the match."""
+    from fractions import Fraction
+
+    from roughcut.audio.files import write_audio
+    from roughcut.media import probe, read_audio
+
+    project = tmp_path / "scene"
+    (project / "takes").mkdir(parents=True)
+    (project / "takes" / "A01_wide.mp4").symlink_to(demo_project / "takes" / "A01_wide.mp4")
+    camera = probe(project / "takes" / "A01_wide.mp4")
+    assert camera.timecode == "01:00:00:00" and camera.timecode_s == Fraction(86400 * 1001, 24000)
+    take_sound = read_audio(camera.path, sample_rate=48000).samples
+    recorder = np.concatenate([np.zeros(round(2.5 * 48000), np.float32), take_sound])
+    started = camera.timecode_s - Fraction(5, 2) if jam_synced else Fraction(10 * 3600)
+    write_audio(project / "sound" / "rec_001.wav", recorder, 48000, time_of_day_s=started)
+
+    code, output = _run("sync", str(project), "--json")
+    assert code == 0, output
+    (row,) = json.loads(output)
+    assert abs(row["offset_s"] - 2.5) <= 0.001
+    assert row["timecode_offset_s"] == pytest.approx(float(camera.timecode_s - started), abs=1e-9)
+    code, output = _run("ingest", str(project))
+    assert code == 0, output
+    said = " ".join(output.split())
+    assert ("timecode agrees" in said) is jam_synced
+    assert ("not jam-synced" in said) is not jam_synced

@@ -68,10 +68,18 @@ def print_ingest(project, report) -> None:
             console.print(f"{take}: no external sound matched ({group.problem or 'no confident match'})")
         else:
             drift = f", drift {group.drift_ppm:+.1f} ppm" if abs(group.drift_ppm) >= 1 else ""
+            timecode = ", timecode agrees" if group.timecode_agrees() else ""
             console.print(
                 f"{take}: synced to {project.take_name(group.sound)} at {group.offset_s:+.3f} s"
-                f" (confidence {group.confidence:.2f}{drift})"
+                f" (confidence {group.confidence:.2f}{drift}{timecode})"
             )
+            if group.timecode_agrees() is False:
+                console.print(
+                    f"[yellow]warning:[/yellow] {take}: the timecodes put it at "
+                    f"{group.timecode_offset_s:+.3f} s in its sound; the recorder was not jam-synced with"
+                    " the camera (the sound's own match is used)",
+                    highlight=False,
+                )
     if report.audio:
         console.print(
             f"{len(report.audio)} sound files: " + ", ".join(project.take_name(a.path) for a in report.audio)

@@ -73,6 +73,7 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
                 "sound_rate": g.sound_rate,
                 "drift_ppm": g.drift_ppm,
                 "confidence": g.confidence,
+                "timecode_offset_s": g.timecode_offset_s,
                 "problem": g.problem,
             }
             for g in groups
@@ -80,7 +81,7 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
         click.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(groups)} recordings against {len(sounds)} sound file(s)")
-    for column in ("take", "sound", "offset s", "offset samples", "drift ppm", "confidence"):
+    for column in ("take", "sound", "offset s", "offset samples", "drift ppm", "confidence", "by timecode s"):
         table.add_column(column, justify="right" if column not in ("take", "sound") else "left")
     for g in groups:
         table.add_row(
@@ -90,6 +91,8 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
             f"{g.offset_samples} @ {g.sound_rate} Hz" if g.offset_samples is not None else "-",
             _fmt(g.drift_ppm, 1) if g.sound else "-",
             f"{g.confidence:.2f}",
+            _fmt(g.timecode_offset_s, 4)
+            + ("" if g.timecode_agrees() is not False else " [yellow](differs)[/yellow]"),
         )
     console.print(table)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from math import gcd
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +42,8 @@ COARSE_RATE = 8000
 BAND_HZ = (100.0, 3800.0)
 #: Confidence under which a take is left without external sound.
 MIN_CONFIDENCE = 0.5
+#: Timecode and waveform offsets further apart than this (seconds, about a frame) disagree.
+TIMECODE_TOLERANCE_S = 0.042
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class SyncGroup:
     sound file's first decoded sample; negative when the take started before the recorder), and
     ``offset_samples`` the same at ``sound_rate`` Hz, the sound file's own rate. ``drift_ppm`` and
     ``confidence`` as in :class:`SyncResult`; ``problem`` says why a take could not be matched.
+    ``timecode_offset_s`` is the offset the two files' timecodes give (seconds), when both have
+    one: it agrees with ``offset_s`` when the recorder was jam-synced with the camera.
     """
 
     take: Path
@@ -92,6 +97,14 @@ class SyncGroup:
     drift_ppm: float
     confidence: float
     problem: str | None = None
+    timecode_offset_s: float | None = None
+
+    def timecode_agrees(self, tolerance_s: float = TIMECODE_TOLERANCE_S) -> bool | None:
+        """Whether the timecodes put the take where its sound does (within ``tolerance_s``
+        seconds); ``None`` when unmatched or when a file has no timecode."""
+        if self.offset_s is None or self.timecode_offset_s is None:
+            return None
+        return abs(self.offset_s - self.timecode_offset_s) <= tolerance_s
 
 
 def gcc_phat(
@@ -276,8 +289,6 @@ def correct_drift(other: np.ndarray, drift_ppm: float, *, max_denominator: int =
     The ratio ``1 + drift_ppm * 1e-6`` is taken as a fraction with a denominator up to
     ``max_denominator`` (20000 resolves 0.05 ppm) and applied by polyphase resampling.
     """
-    from fractions import Fraction
-
     ratio = Fraction(1 + drift_ppm * 1e-6).limit_denominator(max_denominator)
     if ratio == 1:
         return np.asarray(other, np.float32)
@@ -297,13 +308,14 @@ def _load(path: Path) -> np.ndarray:
     return audio.samples
 
 
-def _native_rate(path: Path) -> int:
+def _clock(path: Path) -> tuple[int, Fraction | None]:
+    """The file's native sample rate (Hz) and its start by timecode (seconds since midnight)."""
     from roughcut.media.probe import probe
 
     info = probe(path)
     if not info.audio:
         raise MediaError(path, "has no audio stream")
-    return info.audio[0].sample_rate
+    return info.audio[0].sample_rate, info.timecode_s
 
 
 #: Bump when find_offset's results change, so cached ones are recomputed.
@@ -342,25 +354,25 @@ def group_takes_with_sound(
             raise value
         return value
 
-    sounds: dict[Path, tuple[str, int]] = {}
+    sounds: dict[Path, tuple[str, int, Fraction | None]] = {}
     sound_problems: list[str] = []
     for path in map(Path, sound_paths):
         try:
-            sounds[path] = (fingerprint(path), _native_rate(path))
+            sounds[path] = (fingerprint(path), *_clock(path))
         except (MediaError, OSError) as exc:
             sound_problems.append(str(exc))
     groups = []
     for take in track([Path(p) for p in take_paths], "Syncing takes with sound"):
         try:
             take_key = fingerprint(take)
-            _native_rate(take)
+            take_timecode = _clock(take)[1]
         except (MediaError, OSError) as exc:
             problem = exc.problem if isinstance(exc, MediaError) else str(exc)
             groups.append(SyncGroup(take, None, None, None, None, 0.0, 0.0, problem))
             continue
         best: tuple[Path, SyncResult] | None = None
         problem = None
-        for path, (sound_key, _rate) in sounds.items():
+        for path, (sound_key, _rate, _timecode) in sounds.items():
             try:
                 result = store.cached(
                     f"{sound_key}:{take_key}",
@@ -389,7 +401,10 @@ def group_takes_with_sound(
             groups.append(SyncGroup(take, None, None, None, None, 0.0, confidence, problem))
             continue
         path, result = best
-        rate = sounds[path][1]
+        _, rate, sound_timecode = sounds[path]
+        by_timecode = None
+        if take_timecode is not None and sound_timecode is not None:
+            by_timecode = float(take_timecode - sound_timecode)
         groups.append(
             SyncGroup(
                 take=take,
@@ -399,6 +414,7 @@ def group_takes_with_sound(
                 sound_rate=rate,
                 drift_ppm=result.drift_ppm,
                 confidence=result.confidence,
+                timecode_offset_s=by_timecode,
             )
         )
     return groups

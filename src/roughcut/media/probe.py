@@ -78,6 +78,23 @@ class MediaInfo:
         return self.video is not None
 
     @property
+    def timecode_s(self) -> Fraction | None:
+        """When the recording started by its own clock, in seconds since midnight: a Broadcast
+        WAVE's time reference, else the video's start timecode at its frame rate; ``None`` when
+        the file has neither."""
+        if self.time_of_day_s is not None:
+            return self.time_of_day_s
+        if self.timecode and self.video is not None and self.video.frame_rate:
+            import opentimelineio as otio
+
+            try:
+                frames = otio.opentime.from_timecode(self.timecode, float(self.video.frame_rate)).value
+            except ValueError:
+                return None
+            return Fraction(round(frames)) / self.video.frame_rate
+        return None
+
+    @property
     def has_audio(self) -> bool:
         return bool(self.audio)
 
