@@ -514,17 +514,17 @@ def _field_recording(
     scratch track (room tone 10 dB lower), rolling ``preroll_s`` seconds before the camera, its
     timecode jam-synced with the camera's (a Broadcast WAVE time reference). Returns when it
     started (seconds since midnight)."""
-    import opentimelineio as otio
-
     from roughcut.audio.files import write_audio
+    from roughcut.media.rates import frame_to_seconds, timecode_to_frame
 
     voices = sum(tracks.values())
     before, after = round(preroll_s * SAMPLE_RATE), SAMPLE_RATE
     total = before + len(voices) + after
     recording = _room_tone(total, seed + 1) * 10 ** (-10 / 20)
     recording[before : before + len(voices)] += voices
-    camera_frames = round(otio.opentime.from_timecode(camera_timecode, float(FRAME_RATE)).value)
-    started = camera_frames / FRAME_RATE - Fraction(preroll_s)
+    camera_frame = timecode_to_frame(camera_timecode, FRAME_RATE)
+    assert camera_frame is not None, camera_timecode
+    started = frame_to_seconds(camera_frame, FRAME_RATE) - Fraction(preroll_s)
     write_audio(path, recording, SAMPLE_RATE, force=True, time_of_day_s=started)
     return started
 

@@ -26,6 +26,7 @@ import opentimelineio as otio
 
 from roughcut.edit.coverage import SceneCoverage, TakeInfo
 from roughcut.edit.cut import Clip, Cut
+from roughcut.media.rates import timecode_to_frame
 
 SCHEMA = 1
 
@@ -64,10 +65,7 @@ def timecode_frames(take: TakeInfo) -> int:
     """Frame number of the take's first frame by its timecode (0 when it has none)."""
     if not take.timecode:
         return 0
-    try:
-        return round(otio.opentime.from_timecode(take.timecode, float(take.frame_rate)).value)
-    except ValueError:
-        return 0
+    return timecode_to_frame(take.timecode, take.frame_rate) or 0
 
 
 def _references(cut: Cut, coverage: SceneCoverage, rate: float) -> dict[str, otio.schema.ExternalReference]:

@@ -12,7 +12,7 @@ import av
 
 from roughcut.errors import MediaError
 from roughcut.media.container import open_media
-from roughcut.media.rates import snap_frame_rate
+from roughcut.media.rates import frame_to_seconds, snap_frame_rate, timecode_to_frame
 
 #: Packets read (demux only, no decode) to decide whether a stream's frame rate is variable.
 VFR_PACKETS = 600
@@ -85,13 +85,8 @@ class MediaInfo:
         if self.time_of_day_s is not None:
             return self.time_of_day_s
         if self.timecode and self.video is not None and self.video.frame_rate:
-            import opentimelineio as otio
-
-            try:
-                frames = otio.opentime.from_timecode(self.timecode, float(self.video.frame_rate)).value
-            except ValueError:
-                return None
-            return Fraction(round(frames)) / self.video.frame_rate
+            frame = timecode_to_frame(self.timecode, self.video.frame_rate)
+            return frame_to_seconds(frame, self.video.frame_rate) if frame is not None else None
         return None
 
     @property

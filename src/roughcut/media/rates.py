@@ -47,3 +47,14 @@ def frame_to_seconds(frame: int, rate: Fraction) -> Fraction:
 def seconds_to_frame(seconds: Fraction | float, rate: Fraction) -> int:
     """Nearest frame number to ``seconds`` at ``rate`` frames per second (half rounds up)."""
     return int((Fraction(seconds) * rate + Fraction(1, 2)) // 1)
+
+
+def timecode_to_frame(timecode: str, rate: Fraction) -> int | None:
+    """Frame number of SMPTE ``timecode`` (``HH:MM:SS:FF``, ``;`` for drop frame) at ``rate`` frames
+    per second, counted from 00:00:00:00; ``None`` when it is not a timecode at that rate."""
+    import opentimelineio as otio
+
+    try:
+        return round(otio.opentime.from_timecode(timecode, float(rate)).value)
+    except ValueError:
+        return None
