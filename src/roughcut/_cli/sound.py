@@ -108,12 +108,20 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
 )
 @click.option(
     "--denoise",
-    type=click.Choice(("learnt", "wiener", "gate", "none")),
-    default="learnt",
+    type=click.Choice(("deepfilter", "learnt", "wiener", "gate", "none")),
+    default="deepfilter",
     show_default=True,
-    help="Noise reduction: the learnt mask network (then Wiener on what stays), or from room tone "
-    "only: MMSE-LSA Wiener or noisereduce spectral gating.",
+    help="Noise reduction: DeepFilterNet3, the small learnt mask network (then Wiener on what "
+    "stays), or from room tone only: MMSE-LSA Wiener or noisereduce spectral gating.",
 )
+@click.option(
+    "--attenuation-limit",
+    "attenuation_limit_db",
+    type=click.FloatRange(min=1.0),
+    default=None,
+    help="Turn nothing down by more than this many dB (deepfilter; 12-20 keeps some room tone).",
+)
+@click.option("--dereverb", is_flag=True, help="Remove room reverberation (weighted prediction error).")
 @click.option("--high-pass", "high_pass_hz", type=float, default=None, help="High-pass at this many Hz.")
 @click.option("--declick", is_flag=True, help="Repair clicks.")
 @click.option("--no-hum", is_flag=True, help="Leave mains hum alone.")
@@ -124,6 +132,8 @@ def clean(
     file: Path,
     preset: str,
     denoise: str,
+    attenuation_limit_db: float | None,
+    dereverb: bool,
     high_pass_hz: float | None,
     declick: bool,
     no_hum: bool,
@@ -131,7 +141,7 @@ def clean(
     out: Path | None,
     force: bool,
 ) -> None:
-    """Clean FILE's dialogue (hum, noise, optionally clicks and rumble) into a new WAV file.
+    """Clean FILE's dialogue (hum, noise, optionally clicks, rumble and reverb) into a new WAV file.
 
     Writes FILE's name with .clean.wav beside it unless --out; never over the input, nor over an
     existing file without --force.
@@ -156,7 +166,9 @@ def clean(
         high_pass_hz=high_pass_hz,
         hum=not no_hum,
         clicks=declick,
+        dereverb=dereverb,
         denoise=None if denoise == "none" else denoise,
+        attenuation_limit_db=attenuation_limit_db,
     )
     samples = result.samples
     report = result.report
@@ -172,6 +184,8 @@ def clean(
         lines.append(f"high-pass: {high_pass_hz:g} Hz")
     if declick:
         lines.append(f"clicks repaired: {report.clicks_repaired}")
+    if dereverb:
+        lines.append("de-reverb: weighted prediction error")
     if preset != "none":
         normalized = normalize_loudness(samples, dialogue.sample_rate, preset)
         samples = normalized.samples
