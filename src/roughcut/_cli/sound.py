@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -21,6 +22,17 @@ def _fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     if math.isinf(value):
         return "-inf" + unit
     return f"{value:.{digits}f}{unit}"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float made ``None`` (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _print_problems(path: Path, problems: tuple[str, ...]) -> None:
@@ -78,7 +90,7 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
             }
             for g in groups
         ]
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(_finite(rows), indent=2, allow_nan=False))
         return
     table = Table(title=f"{len(groups)} recordings against {len(sounds)} sound file(s)")
     for column in ("take", "sound", "offset s", "offset samples", "drift ppm", "confidence", "by timecode s"):
@@ -250,7 +262,7 @@ def loudness(
             "speech_fraction": report.speech_fraction,
             "problems": list(problems),
         }
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(json.dumps(_finite(data), indent=2, default=str, allow_nan=False))
     else:
         console.print(
             f"{file.name}: integrated {_fmt(report.integrated_lufs, 1, ' LUFS')}, "
