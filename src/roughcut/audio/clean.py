@@ -41,6 +41,9 @@ HUM_PROMINENCE_DB = 12.0
 MIN_ROOM_TONE_S = 0.3
 #: The noise reductions :func:`clean_dialogue` knows (``None``: none); the first is the default.
 DENOISERS = ("deepfilter", "learnt", "wiener", "gate", None)
+#: A steady tone stands this many dB above its spectral neighbourhood (see :func:`detect_tones`).
+TONE_PROMINENCE_DB = 25.0
+MAX_TONES = 8
 #: Exact zeros lasting at least this long (s) are digital silence, which hum removal leaves alone.
 DIGITAL_SILENCE_S = 0.005
 QUIET_SHARE = 0.2
@@ -69,6 +72,8 @@ class CleanReport:
     noise_dbfs: float
     method: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Steady tones (Hz) that are not hum, kept through the noise reduction.
+    tones_hz: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,37 @@ def detect_hum(samples: np.ndarray, sample_rate: int) -> HumReport:
             harmonics = tuple(f for f, p in prominences.items() if p >= HUM_PROMINENCE_DB / 2)
             best = HumReport(mains, harmonics, strongest)
     return best
+
+
+def detect_tones(samples: np.ndarray, sample_rate: int, hum: HumReport | None = None) -> tuple[float, ...]:
+    """Steady tones (Hz, 100 Hz to 8 kHz) other than the mains harmonics in ``hum``: line-up tones,
+    beeps, a note held under the dialogue. A tone is a 0.25 Hz-wide spectral line standing
+    :data:`TONE_PROMINENCE_DB` above the median of the spectrum 3-15 Hz either side (speech
+    harmonics glide, so they never make such a line); at most :data:`MAX_TONES`, strongest first.
+    """
+    samples = np.asarray(samples, np.float64)
+    segment = min(len(samples), 4 * sample_rate)
+    if segment < sample_rate:
+        return ()
+    freqs, power = welch(samples, sample_rate, nperseg=segment)
+    level = 10 * np.log10(power + 1e-30)
+    resolution = freqs[1]
+    reach = np.arange(round(3.0 / resolution), round(15.0 / resolution) + 1)
+    top = min(8000.0, sample_rate / 2 - 20)
+    found: list[tuple[float, float]] = []
+    for index in np.flatnonzero((freqs >= 100.0) & (freqs <= top)):
+        if level[index] < level[index - 1] or level[index] < level[index + 1]:
+            continue  # not a local peak
+        around = np.concatenate([level[index - reach], level[np.minimum(index + reach, len(level) - 1)]])
+        prominence = level[index] - float(np.median(around))
+        if prominence < TONE_PROMINENCE_DB:
+            continue
+        f = float(freqs[index])
+        if hum is not None and any(abs(f - h) <= 2.0 for h in hum.harmonics_hz):
+            continue
+        found.append((prominence, f))
+    found.sort(reverse=True)
+    return tuple(f for _, f in found[:MAX_TONES])
 
 
 def _refine_frequency(samples: np.ndarray, sample_rate: int, nominal_hz: float) -> float:
@@ -393,6 +429,13 @@ def clean_dialogue(
         from roughcut.audio.dereverb import wpe_dereverb
 
         x = wpe_dereverb(x, sample_rate)
+    tones = detect_tones(x, sample_rate, found) if denoise is not None else ()
+    tonal = np.zeros(len(x), np.float32)
+    if tones:
+        # Noise reduction takes any steady line for noise: take the tones out, put them back after.
+        tonal = x - remove_hum(x, sample_rate, HumReport(None, tones))
+        x = x - tonal
+        notes.append(f"steady tones kept: {', '.join(f'{f:.0f} Hz' for f in tones)}")
     noise, source = noise_profile(x, sample_rate)
     noise_dbfs = float(10 * np.log10(np.mean(noise.astype(np.float64) ** 2) + 1e-20))
     if denoise == "deepfilter":
@@ -413,6 +456,7 @@ def clean_dialogue(
         notes.append("de-reverb: weighted prediction error")
     if source != "room tone" and denoise in ("learnt", "wiener", "gate"):
         notes.append(f"little room tone: noise learnt from the {source}")
+    x = x + tonal
     report = CleanReport(
         sample_rate=sample_rate,
         high_pass_hz=high_pass_hz,
@@ -423,5 +467,6 @@ def clean_dialogue(
         noise_dbfs=noise_dbfs,
         method=denoise or "none",
         notes=tuple(notes),
+        tones_hz=tones,
     )
     return CleanResult(np.clip(x, -1.0, 1.0).astype(np.float32), report)
