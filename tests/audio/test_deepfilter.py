@@ -14,9 +14,13 @@ from roughcut.audio.metrics import si_sdr
 
 #: Measured on the six pairs (benchmarks/bench_sound.py): mean SI-SDR gain +3.51 dB (per pair +0.83,
 #: +4.98, +4.41, +2.67, +2.91, +5.28), against +1.68 for the learnt network and +1.45 for Wiener.
-#: The brief's +5 dB is not reached on these pairs: their babble-like noise is the hard case (a
+#: The learnt network's floor in tests/audio/test_clean.py is +1.4 dB: the default follows the
+#: measurements. The brief's +5 dB is not reached on these pairs: their babble-like noise is the hard case (a
 #: Wiener gain knowing the TRUE noise spectrum reaches only +2.25 dB on them).
 MIN_MEAN_GAIN_DB = 3.0
+#: Wideband PESQ, measured: +0.47 on the pairs (1.41 -> 1.88); clean input kept at 4.32 (issue: >= 4.2).
+MIN_MEAN_PESQ_GAIN = 0.35
+MIN_CLEAN_PESQ = 4.2
 MIN_CLEAN_KEPT_DB = 20.0
 
 
@@ -27,24 +31,30 @@ def _lag(output: np.ndarray, reference: np.ndarray) -> int:
 
 
 def test_default_clean_up_gains_on_every_real_pair(pairs: list) -> None:
-    gains = []
+    from pesq import pesq
+
+    gains, quality_gains = [], []
     for name, noisy, clean, rate in pairs:
         result = clean_dialogue(noisy, rate)
+        quality_gains.append(pesq(rate, clean, result.samples, "wb") - pesq(rate, clean, noisy, "wb"))
         assert result.report.method == "deepfilter"
         assert len(result.samples) == len(noisy)
         gain = si_sdr(result.samples, clean) - si_sdr(noisy, clean)
         assert gain > 0.5, name  # no pair made worse
         gains.append(gain)
     assert np.mean(gains) >= MIN_MEAN_GAIN_DB
-    learnt = [
-        si_sdr(clean_dialogue(x, r, denoise="learnt").samples, c) - si_sdr(x, c) for _, x, c, r in pairs
-    ]
-    assert np.mean(gains) > np.mean(learnt) + 1.0  # the default follows the measurements
+    assert np.mean(quality_gains) >= MIN_MEAN_PESQ_GAIN
 
 
 def test_clean_speech_is_kept(pairs: list) -> None:
+    from pesq import pesq
+
+    qualities = []
     for name, _, clean, rate in pairs[::2]:
-        assert si_sdr(deepfilter_denoise(clean, rate), clean) >= MIN_CLEAN_KEPT_DB, name
+        cleaned = clean_dialogue(clean, rate).samples
+        assert si_sdr(cleaned, clean) >= MIN_CLEAN_KEPT_DB, name
+        qualities.append(pesq(rate, clean, cleaned, "wb"))
+    assert np.mean(qualities) >= MIN_CLEAN_PESQ
 
 
 @pytest.mark.parametrize("rate", [16000, 44100, 48000])
