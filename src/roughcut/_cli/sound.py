@@ -196,8 +196,6 @@ def clean(
         lines.append(f"high-pass: {high_pass_hz:g} Hz")
     if declick:
         lines.append(f"clicks repaired: {report.clicks_repaired}")
-    if dereverb:
-        lines.append("de-reverb: weighted prediction error")
     if preset != "none":
         normalized = normalize_loudness(samples, dialogue.sample_rate, preset)
         samples = normalized.samples
