@@ -10,7 +10,7 @@ import pytest
 from roughcut.audio.clean import clean_dialogue, declick, detect_hum, noise_profile, remove_hum
 from roughcut.audio.metrics import si_sdr
 
-#: Measured mean SI-SDR gain on the six pairs: +1.68 dB learnt then Wiener (the default), +1.45 dB
+#: Measured mean SI-SDR gain on the six pairs: +1.68 dB learnt then Wiener, +1.45 dB
 #: Wiener alone (benchmarks/bench_sound.py). The issue's +5 dB goal is not reached: a Wiener gain
 #: with the *true* stationary noise spectrum reaches only +2.25 dB on this babble-like noise, and
 #: the learnt network, trained without recorded noise, adds little. Assert what holds.
