@@ -118,3 +118,28 @@ def test_many_processes_opening_and_closing_at_once(tmp_path: Path) -> None:
     path = str(tmp_path / "churn.sqlite")
     assert _run_at_once(_open_put_close, path, workers=4, count=60) == [0, 0, 0, 0]
     assert Store(path).info().entries == {"speech": 240}
+
+
+def test_entries_of_the_old_key_format_are_dropped(tmp_path: Path) -> None:
+    """A store written before fingerprints hashed every byte (SQLite user_version 0) keeps none of
+    its entries: a sampled-chunk key could stand for two different files."""
+    import sqlite3
+
+    from roughcut.store import _SCHEMA, KEY_FORMAT
+
+    path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute(_SCHEMA)
+    connection.execute(
+        "INSERT INTO results VALUES (?, ?, ?, ?, ?, ?)",
+        ("0123456789abcdef0123456789abcdef", "audio.sync", 1, "x", 0.0, b"stale"),
+    )
+    connection.commit()
+    connection.close()
+    store = Store(path)
+    assert store.info().entries == {}
+    store.put("b2:" + "0" * 40, "audio.sync", 1, None, "fresh")
+    store.close()
+    reopened = Store(path)
+    assert reopened.get("b2:" + "0" * 40, "audio.sync", 1) == "fresh"  # a current file keeps its entries
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == KEY_FORMAT

@@ -56,12 +56,29 @@ class StoreInfo:
     size_bytes: int
 
 
+#: The key format of the file (SQLite ``user_version``). 1: media fingerprints hash every byte
+#: (``roughcut.media.fingerprint``); entries from before it, keyed by sampled-chunk fingerprints that
+#: two different files could share, are dropped when an older file is opened.
+KEY_FORMAT = 1
+
+
 def _prepare(connection: sqlite3.Connection) -> None:
-    """Put the file in WAL mode (once: the mode persists in the file) and create the table."""
+    """Put the file in WAL mode (once: the mode persists in the file), create the table, and drop
+    the entries of an older key format."""
     if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute(_SCHEMA)
+    if connection.execute("PRAGMA user_version").fetchone()[0] < KEY_FORMAT:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] < KEY_FORMAT:
+                connection.execute("DELETE FROM results")
+                connection.execute(f"PRAGMA user_version={KEY_FORMAT}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
 
 
 def _retry_while_locked(statement: Callable[[], T], timeout: float) -> T:

@@ -148,3 +148,21 @@ def test_ingest_checks_the_timecodes_against_the_sound(
     said = " ".join(output.split())
     assert ("timecode agrees" in said) is jam_synced
     assert ("not jam-synced" in said) is not jam_synced
+
+
+def test_loudness_json_is_valid_json_for_silence_and_short_clips(tmp_path: Path) -> None:
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    for name, samples in (
+        ("silence.wav", np.zeros(48000)),
+        ("short.wav", 0.1 * np.sin(np.arange(48000) * 0.05)),
+    ):
+        path = tmp_path / name
+        soundfile.write(path, samples, 48000)
+        code, output = _run("loudness", str(path), "--json")
+        assert code == 0, output
+        report = json.loads(output, parse_constant=refuse)
+        assert report["integrated_lufs"] is None or isinstance(report["integrated_lufs"], float)
+        assert report["loudness_range_lu"] is None  # undefined for under 3 s
+    assert json.loads(_run("loudness", str(tmp_path / "silence.wav"), "--json")[1])["true_peak_dbtp"] is None

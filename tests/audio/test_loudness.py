@@ -117,3 +117,23 @@ def test_bad_input_is_reported() -> None:
         normalize_loudness(np.ones(48000, np.float32) * 0.1, 48000, "loudest")
     report = measure_loudness(np.zeros(48000, np.float32), 48000)
     assert report.integrated_lufs == float("-inf")
+
+
+@pytest.mark.parametrize("name", ["jfk", "notld"])
+def test_limited_peaks_stay_under_the_ceiling_at_16x_after_24_bit_rounding(
+    speech: dict[str, tuple[np.ndarray, int]], name: str, tmp_path: Path
+) -> None:
+    """The limiter aims TRUE_PEAK_MARGIN_DB under the ceiling at 16x, so a finer meter than BS.1770's
+    4x (ffmpeg's, a 16x check) never reads the written file over it."""
+    import soundfile
+
+    from roughcut.audio.files import write_audio
+
+    samples, rate = speech[name]
+    loud = LoudnessPreset("loud", -9.0, -1.0, False, "louder than the peaks allow")
+    result = normalize_loudness(samples, rate, loud)
+    assert result.limited
+    written, _ = soundfile.read(write_audio(tmp_path / "loud.wav", result.samples, rate), dtype="float64")
+    assert true_peak(written.T, rate, oversampling=16) <= -1.0
+    assert true_peak(written.T, rate, oversampling=32) <= -1.0
+    assert true_peak(written.T, rate) >= -1.0 - 0.5  # and not far under it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -21,6 +22,17 @@ def _fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     if math.isinf(value):
         return "-inf" + unit
     return f"{value:.{digits}f}{unit}"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float made ``None`` (JSON has no such numbers)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _print_problems(path: Path, problems: tuple[str, ...]) -> None:
@@ -78,7 +90,7 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
             }
             for g in groups
         ]
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(_finite(rows), indent=2, allow_nan=False))
         return
     table = Table(title=f"{len(groups)} recordings against {len(sounds)} sound file(s)")
     for column in ("take", "sound", "offset s", "offset samples", "drift ppm", "confidence", "by timecode s"):
@@ -108,12 +120,20 @@ def sync(paths: tuple[Path, ...], sounds: tuple[Path, ...], min_confidence: floa
 )
 @click.option(
     "--denoise",
-    type=click.Choice(("learnt", "wiener", "gate", "none")),
-    default="learnt",
+    type=click.Choice(("deepfilter", "learnt", "wiener", "gate", "none")),
+    default="deepfilter",
     show_default=True,
-    help="Noise reduction: the learnt mask network (then Wiener on what stays), or from room tone "
-    "only: MMSE-LSA Wiener or noisereduce spectral gating.",
+    help="Noise reduction: DeepFilterNet3, the small learnt mask network (then Wiener on what "
+    "stays), or from room tone only: MMSE-LSA Wiener or noisereduce spectral gating.",
 )
+@click.option(
+    "--attenuation-limit",
+    "attenuation_limit_db",
+    type=click.FloatRange(min=1.0),
+    default=None,
+    help="Turn nothing down by more than this many dB (deepfilter; 12-20 keeps some room tone).",
+)
+@click.option("--dereverb", is_flag=True, help="Remove room reverberation (weighted prediction error).")
 @click.option("--high-pass", "high_pass_hz", type=float, default=None, help="High-pass at this many Hz.")
 @click.option("--declick", is_flag=True, help="Repair clicks.")
 @click.option("--no-hum", is_flag=True, help="Leave mains hum alone.")
@@ -124,6 +144,8 @@ def clean(
     file: Path,
     preset: str,
     denoise: str,
+    attenuation_limit_db: float | None,
+    dereverb: bool,
     high_pass_hz: float | None,
     declick: bool,
     no_hum: bool,
@@ -131,7 +153,7 @@ def clean(
     out: Path | None,
     force: bool,
 ) -> None:
-    """Clean FILE's dialogue (hum, noise, optionally clicks and rumble) into a new WAV file.
+    """Clean FILE's dialogue (hum, noise, optionally clicks, rumble and reverb) into a new WAV file.
 
     Writes FILE's name with .clean.wav beside it unless --out; never over the input, nor over an
     existing file without --force.
@@ -156,7 +178,9 @@ def clean(
         high_pass_hz=high_pass_hz,
         hum=not no_hum,
         clicks=declick,
+        dereverb=dereverb,
         denoise=None if denoise == "none" else denoise,
+        attenuation_limit_db=attenuation_limit_db,
     )
     samples = result.samples
     report = result.report
@@ -236,7 +260,7 @@ def loudness(
             "speech_fraction": report.speech_fraction,
             "problems": list(problems),
         }
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(json.dumps(_finite(data), indent=2, default=str, allow_nan=False))
     else:
         console.print(
             f"{file.name}: integrated {_fmt(report.integrated_lufs, 1, ' LUFS')}, "

@@ -26,6 +26,10 @@ from roughcut.errors import RoughcutError
 BLOCK_S = 0.4
 #: Oversampling for true peak (BS.1770-4 asks for at least 4x below 96 kHz).
 TRUE_PEAK_OVERSAMPLING = 4
+#: The limiter reads peaks at 16x, finer than the 4x meter, and aims this far (dB) below the ceiling,
+#: so a finer meter (ffmpeg's ebur128, a 16x check) and 24-bit rounding still read at or under it.
+TRUE_PEAK_MARGIN_DB = 0.1
+LIMITER_OVERSAMPLING = 16
 SILENCE_LUFS = -70.0
 
 
@@ -109,17 +113,19 @@ def _to_db(value: float) -> float:
     return float(20 * np.log10(value)) if value > 0 else float("-inf")
 
 
-def _oversampling_filter() -> np.ndarray:
-    """48-tap, 4-phase interpolation filter (BS.1770-4 Annex 2 uses the same length and phases)."""
-    return firwin(_TAPS, 1.0 / TRUE_PEAK_OVERSAMPLING, window=("kaiser", 6.0)) * TRUE_PEAK_OVERSAMPLING
+def _oversampling_filter(factor: int = TRUE_PEAK_OVERSAMPLING) -> np.ndarray:
+    """12 taps per phase interpolation filter: at 4x the 48-tap, 4-phase filter of BS.1770-4 Annex 2."""
+    return firwin(_TAPS_PER_PHASE * factor, 1.0 / factor, window=("kaiser", 6.0)) * factor
 
 
-_TAPS = 48
+_TAPS_PER_PHASE = 12
 
 
-def sample_true_peaks(samples: np.ndarray, *, floor: float = 0.0) -> np.ndarray:
-    """Per-sample true peak (linear, all channels): the largest absolute value of the 4x oversampled
-    signal within each input sample period.
+def sample_true_peaks(
+    samples: np.ndarray, *, floor: float = 0.0, oversampling: int = TRUE_PEAK_OVERSAMPLING
+) -> np.ndarray:
+    """Per-sample true peak (linear, all channels): the largest absolute value of the
+    ``oversampling`` times oversampled signal within each input sample period.
 
     Only stretches around samples at or above ``floor / 2`` (linear) are oversampled, since a real
     signal's inter-sample peak stays well within 6 dB of its neighbouring samples; elsewhere the
@@ -133,10 +139,11 @@ def sample_true_peaks(samples: np.ndarray, *, floor: float = 0.0) -> np.ndarray:
     candidates = peaks >= floor / 2
     if not candidates.any():
         return peaks
-    pad = _TAPS // TRUE_PEAK_OVERSAMPLING
+    taps = _TAPS_PER_PHASE * oversampling
+    pad = _TAPS_PER_PHASE
     edges = np.flatnonzero(np.diff(np.concatenate([[0], candidates.astype(np.int8), [0]])))
-    filt = _oversampling_filter()
-    delay = (_TAPS - 1) // 2
+    filt = _oversampling_filter(oversampling)
+    delay = (taps - 1) // 2
     merged: list[list[int]] = []
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         lo, hi = max(start - pad, 0), min(end + pad, n)
@@ -145,19 +152,21 @@ def sample_true_peaks(samples: np.ndarray, *, floor: float = 0.0) -> np.ndarray:
         else:
             merged.append([lo, hi])
     for lo, hi in merged:
-        over = upfirdn(filt, data[:, lo:hi], up=TRUE_PEAK_OVERSAMPLING, axis=-1)
-        over = np.abs(over[:, delay : delay + (hi - lo) * TRUE_PEAK_OVERSAMPLING])
-        over = over.reshape(data.shape[0], hi - lo, TRUE_PEAK_OVERSAMPLING).max(axis=(0, 2))
+        over = upfirdn(filt, data[:, lo:hi], up=oversampling, axis=-1)
+        over = np.abs(over[:, delay : delay + (hi - lo) * oversampling])
+        over = over.reshape(data.shape[0], hi - lo, oversampling).max(axis=(0, 2))
         peaks[lo:hi] = np.maximum(peaks[lo:hi], over)
     return peaks
 
 
-def true_peak(samples: np.ndarray, sample_rate: int) -> float:
-    """True peak in dBTP of ``samples`` (any rate in Hz): the highest 4x oversampled absolute value."""
+def true_peak(samples: np.ndarray, sample_rate: int, *, oversampling: int = TRUE_PEAK_OVERSAMPLING) -> float:
+    """True peak in dBTP of ``samples`` (any rate in Hz): the highest absolute value oversampled
+    ``oversampling`` times (4: BS.1770-4)."""
     data = np.atleast_2d(np.asarray(samples, np.float64))
     if data.shape[-1] == 0:
         return float("-inf")
-    return _to_db(float(sample_true_peaks(data, floor=float(np.abs(data).max())).max()))
+    floor = float(np.abs(data).max())
+    return _to_db(float(sample_true_peaks(data, floor=floor, oversampling=oversampling).max()))
 
 
 def _gated_mean(blocks: np.ndarray) -> float:
@@ -267,23 +276,25 @@ def limit_true_peak(
     ceiling_dbtp: float = -1.0,
     lookahead_s: float = 0.005,
     release_s: float = 0.05,
+    margin_db: float = TRUE_PEAK_MARGIN_DB,
 ) -> np.ndarray:
-    """Look-ahead true-peak limiter: the signal with no true peak above ``ceiling_dbtp`` (dBTP).
+    """Look-ahead true-peak limiter: the signal with no true peak above ``ceiling_dbtp`` - ``margin_db``
+    (dB) read at 16x, so no true-peak meter reads it above ``ceiling_dbtp``.
 
-    The gain each sample needs is read from the 4x oversampled signal, held over ``release_s``
+    The gain each sample needs is read from the 16x oversampled signal, held over ``release_s``
     seconds and smoothed over ``lookahead_s`` seconds, so the gain falls before a peak and rises
     after it without clicks. Every channel gets the same gain (the image does not move).
     """
     data = np.atleast_2d(np.asarray(samples, np.float64))
     if data.shape[-1] == 0:
         return np.asarray(samples, np.float32)
-    ceiling = 10 ** (ceiling_dbtp / 20)
+    ceiling = 10 ** ((ceiling_dbtp - margin_db) / 20)
     hold = max(3, round(release_s * sample_rate)) | 1
     smooth = max(3, min(round(lookahead_s * sample_rate), hold - 2)) | 1
     out = data
     target = ceiling
     for _ in range(8):
-        peak = sample_true_peaks(out, floor=target)
+        peak = sample_true_peaks(out, floor=target, oversampling=LIMITER_OVERSAMPLING)
         if peak.max() <= ceiling:
             break
         needed = np.minimum(1.0, target / np.maximum(peak, 1e-12))
@@ -327,7 +338,8 @@ def normalize_loudness(
     out, after, limited = data, before, False
     for _ in range(4):
         out = data * 10 ** (gain_db / 20)
-        if true_peak(out, sample_rate) > preset.max_true_peak_dbtp:
+        over = true_peak(out, sample_rate, oversampling=LIMITER_OVERSAMPLING)
+        if over > preset.max_true_peak_dbtp - TRUE_PEAK_MARGIN_DB:
             out = limit_true_peak(out, sample_rate, ceiling_dbtp=preset.max_true_peak_dbtp)
             limited = True
         after = measure_loudness(out, sample_rate, speech=speech)
