@@ -75,6 +75,14 @@ def _references(cut: Cut, coverage: SceneCoverage, rate: float) -> dict[str, oti
             target_url=take.path.resolve().as_uri(),
             available_range=_range(timecode_frames(take), take.duration_frames, rate),
         )
+        references[take.name].metadata["roughcut"] = {
+            "schema": SCHEMA,
+            "has_video": True,
+            "has_audio": take.has_audio,
+            "width": take.width,
+            "height": take.height,
+            "frame_rate": _fraction(take.frame_rate),
+        }
     return references
 
 
@@ -120,6 +128,7 @@ def _sound_clip(clip: otio.schema.Clip, piece: Clip, take: TakeInfo, sound: Sync
         target_url=sound.path.resolve().as_uri(),
         available_range=_range(origin, round(sound.duration_s * rate), rate),
     )
+    clip.media_reference.metadata["roughcut"] = {"schema": SCHEMA, "has_video": False, "has_audio": True}
     clip.metadata["roughcut"]["sound"] = {
         "file": sound.path.name,
         "source_in_s": start_s,

@@ -40,14 +40,20 @@ def write_otio(timeline: otio.schema.Timeline, path: Path) -> Path:
 
 def write_fcp7(timeline: otio.schema.Timeline, path: Path) -> Path:
     """Final Cut Pro 7 XML (``.xml``): opens in Premiere Pro and DaVinci Resolve."""
+    from roughcut.export import _fcp7
+
     otio.adapters.write_to_file(timeline, str(path), adapter_name="fcp_xml")
+    _fcp7.fix(path, timeline, timeline_rate(timeline))
     return path
 
 
 def write_fcpx(timeline: otio.schema.Timeline, path: Path) -> Path:
     """FCPXML (``.fcpxml``) for Final Cut Pro (adapter time arithmetic made exact)."""
+    from roughcut.export import _fcpx
+
     _fcpx_exact.apply()
     otio.adapters.write_to_file(timeline, str(path), adapter_name="fcpx_xml")
+    _fcpx.fix(path, timeline, timeline_rate(timeline))
     return path
 
 

@@ -1,0 +1,107 @@
+"""What every editing-system writer needs to know about the media a timeline uses.
+
+One :class:`Media` per file (by URL), from the timeline's media references: where it starts (its
+timecode, frames at the timeline rate), how long it is, whether it has picture and sound, its
+picture size and, for a sound file, its sample rate and channels (read from the file's header).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import opentimelineio as otio
+
+#: Sample rate assumed for a camera's sound and for a file that cannot be read (Hz).
+DEFAULT_SAMPLE_RATE = 48000
+
+
+@dataclass(frozen=True)
+class Media:
+    """One media file. ``start_frame``/``frames``: its timecode start and length, frames at the
+    timeline rate; ``width``/``height`` in pixels (0 for sound only); ``sample_rate`` in Hz."""
+
+    url: str
+    name: str
+    start_frame: int
+    frames: int
+    has_video: bool
+    has_audio: bool
+    width: int
+    height: int
+    sample_rate: int
+    channels: int
+    index: int
+
+    @property
+    def path(self) -> Path | None:
+        """The local file, when the URL is a ``file:`` URL."""
+        parsed = urlparse(self.url)
+        return Path(unquote(parsed.path)) if parsed.scheme in ("file", "") else None
+
+
+def media_url(clip: otio.schema.Clip) -> str:
+    """The clip's media URL (its name when it has no external reference)."""
+    return getattr(clip.media_reference, "target_url", None) or clip.name
+
+
+def _sound_header(path: Path | None) -> tuple[int, int]:
+    if path is None:
+        return DEFAULT_SAMPLE_RATE, 1
+    try:
+        import soundfile
+
+        info = soundfile.info(str(path))
+        return int(info.samplerate), int(info.channels)
+    except Exception:  # a missing or unreadable file: the usual values
+        return DEFAULT_SAMPLE_RATE, 1
+
+
+def timeline_size(timeline: otio.schema.Timeline) -> tuple[int, int]:
+    """The timeline's picture size in pixels (from roughcut's metadata, else its first picture's)."""
+    meta = timeline.metadata.get("roughcut", {})
+    if meta.get("width") and meta.get("height"):
+        return int(meta["width"]), int(meta["height"])
+    for media in media_in(timeline).values():
+        if media.has_video and media.width:
+            return media.width, media.height
+    return 1920, 1080
+
+
+def media_in(timeline: otio.schema.Timeline | otio.schema.Stack) -> dict[str, Media]:
+    """Every media file the timeline's clips use, by URL, in order of first use."""
+    found: dict[str, Media] = {}
+    tracks = timeline.tracks if isinstance(timeline, otio.schema.Timeline) else timeline
+    for track in tracks:
+        for clip in track.find_clips():
+            url = media_url(clip)
+            if url in found:
+                continue
+            ref = clip.media_reference
+            meta = ref.metadata.get("roughcut", {}) if ref is not None else {}
+            available = getattr(ref, "available_range", None) or clip.source_range
+            has_video = bool(meta.get("has_video", track.kind == otio.schema.TrackKind.Video))
+            has_audio = bool(meta.get("has_audio", True))
+            path = Path(unquote(urlparse(url).path)) if url.startswith("file:") else None
+            rate, channels = _sound_header(path) if not has_video else (DEFAULT_SAMPLE_RATE, 1)
+            found[url] = Media(
+                url=url,
+                name=Path(unquote(urlparse(url).path)).name or clip.name,
+                start_frame=round(available.start_time.value),
+                frames=round(available.duration.value),
+                has_video=has_video,
+                has_audio=has_audio,
+                width=int(meta.get("width", 0)) if has_video else 0,
+                height=int(meta.get("height", 0)) if has_video else 0,
+                sample_rate=rate,
+                channels=channels,
+                index=len(found) + 1,
+            )
+    return found
+
+
+def is_drop_frame(rate: Fraction) -> bool:
+    """Whether timecode at ``rate`` is written drop frame (29.97 and 59.94, as editing systems do)."""
+    return rate in (Fraction(30000, 1001), Fraction(60000, 1001))
