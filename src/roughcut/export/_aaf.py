@@ -9,6 +9,7 @@ Fixed in its file (:func:`fix`), with pyaaf2:
 
 - The picture ``Sequence`` has ``Length`` 0: every sequence's length is the sum of its components.
 - Each edit leaves a file SourceMob and a tape slot behind: only those a MasterMob uses are kept.
+- Timecode is drop frame at every 29.97: it is drop frame as the takes' timecode is.
 - No markers: the line markers become Avid locators (``DescriptiveMarker`` in an ``EventMobSlot``
   describing the picture track), at record time, named by line, coloured as in the timeline.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 import aaf2
 import opentimelineio as otio
 
-from roughcut.export._media import media_in, media_url
+from roughcut.export._media import is_drop_frame, media_in, media_url
 
 #: Avid locator colours (16-bit RGB) for the OTIO marker colours roughcut uses.
 _COLOURS = {
@@ -146,3 +147,8 @@ def fix(path: Path, timeline: otio.schema.Timeline, rate: Fraction) -> None:
                 _fix_lengths(slot.segment)
             _add_locators(f, composition, timeline, rate)
         _drop_unused_mobs(f)
+        drop = is_drop_frame(rate, timeline)
+        for mob in f.content.mobs:
+            for slot in mob.slots:
+                if isinstance(slot.segment, aaf2.components.Timecode):
+                    slot.segment["Drop"].value = drop

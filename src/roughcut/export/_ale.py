@@ -4,6 +4,7 @@
 - ``FPS`` is written as Python prints the rate (``23.976023976023978``); the specification allows
   ``23.976``, ``23.98``, ``24``, ``25``, ``29.97``, ``30``, ``50``, ``59.94`` and ``60``.
 - ``Source File`` holds the file's whole percent-encoded URL; Avid expects the file's name.
+- Timecodes are drop frame at every 29.97, also when the takes' timecode is not.
 
 ``VIDEO_FORMAT`` (from the picture size) and the ``Tape``, ``Tracks`` and ``Image Size`` columns are
 given to the adapter by :func:`roughcut.export.adapters.write_ale`.
@@ -14,6 +15,9 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from roughcut.export._media import timecode
+from roughcut.media.rates import timecode_to_frame
 
 #: The ``FPS`` values of the ALE specification, by exact rate.
 ALE_RATES = {
@@ -42,8 +46,9 @@ def video_format(width: int, height: int) -> str:
     return "CUSTOM"
 
 
-def fix(path: Path, rate: Fraction) -> None:
-    """Rewrite the ``FPS`` line and the ``Source File`` column of the ALE at ``path``."""
+def fix(path: Path, rate: Fraction, drop_frame: bool) -> None:
+    """Rewrite the ``FPS`` line, the ``Source File`` column and the timecodes (drop frame or not,
+    as ``drop_frame`` says; the adapter writes drop frame at every 29.97) of the ALE at ``path``."""
     lines = path.read_text(encoding="utf-8").splitlines()
     section, columns = "", []
     for index, line in enumerate(lines):
@@ -62,5 +67,10 @@ def fix(path: Path, rate: Fraction) -> None:
             url = values[at]
             if "://" in url:
                 values[at] = Path(unquote(urlparse(url).path)).name
+            for column in ("Start", "End", "Duration"):
+                if column in columns and values[columns.index(column)]:
+                    frames = timecode_to_frame(values[columns.index(column)], rate)
+                    if frames is not None:
+                        values[columns.index(column)] = timecode(frames, rate, drop_frame)
             lines[index] = "\t".join(values)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

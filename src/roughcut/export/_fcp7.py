@@ -8,6 +8,7 @@ OTIO adapter (otio-fcp-adapter 1.0.0) writes, applied to its file (see docs/inte
 - The sequence's ``<format>`` is empty: it gets the picture size, rate and pixel aspect; the sound
   format (48 kHz) is added.
 - Each file says its picture size and sound (sample rate, channels), or no picture for a sound file.
+- Timecode is drop frame or not as the takes' is (the adapter writes drop frame at every 29.97).
 - Clipitems get ``<masterclipid>`` (one per file), sound clipitems ``<sourcetrack>``, and picture and
   sound of one file in sync are ``<link>``-ed as a camera's clip is.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from roughcut.export._media import Media, media_in, timeline_size
+from roughcut.export._media import Media, is_drop_frame, media_in, timecode, timeline_size
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, index: int | None = None) -> ET.Element:
@@ -115,6 +116,17 @@ def fix(path: Path, timeline: otio.schema.Timeline, rate: Fraction) -> None:
     if audio is not None and audio.find("format") is None:
         audio_format = _sub(audio, "format", index=0)
         audio_format.append(_audio_characteristics(48000))
+
+    # Timecode: drop frame or not as the timeline's (the adapter decides by the rate alone).
+    drop = is_drop_frame(rate, timeline)
+    for stamp in tree.iter("timecode"):
+        frame = stamp.findtext("frame")
+        if frame is None or stamp.find("string") is None:
+            continue
+        stamp.find("string").text = timecode(int(frame), rate, drop)
+        shown = stamp.find("displayformat")
+        if shown is not None:
+            shown.text = "DF" if drop and rate.denominator == 1001 else "NDF"
 
     # Files: each full <file> once (later uses are back-references by id).
     file_urls: dict[str, str] = {}

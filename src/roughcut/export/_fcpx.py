@@ -110,7 +110,7 @@ def fix(path: Path, timeline: otio.schema.Timeline, rate: Fraction) -> None:
 
     for sequence in root.iter("sequence"):
         sequence.set("tcStart", "0s")
-        sequence.set("tcFormat", "DF" if is_drop_frame(rate) else "NDF")
+        sequence.set("tcFormat", "DF" if is_drop_frame(rate, timeline) else "NDF")
         sequence.set("audioLayout", "stereo")
         sequence.set("audioRate", "48k")
 
@@ -133,7 +133,7 @@ def fix(path: Path, timeline: otio.schema.Timeline, rate: Fraction) -> None:
             component.set("duration", asset.get("duration", component.get("duration", "0s")))
             if component.tag == "audio":
                 component.set("role", "dialogue")
-        clip.set("tcFormat", "DF" if is_drop_frame(rate) else "NDF")
+        clip.set("tcFormat", "DF" if is_drop_frame(rate, timeline) else "NDF")
 
     ET.indent(tree, space="    ")
     text = ET.tostring(root, encoding="unicode")

@@ -102,6 +102,25 @@ def media_in(timeline: otio.schema.Timeline | otio.schema.Stack) -> dict[str, Me
     return found
 
 
-def is_drop_frame(rate: Fraction) -> bool:
-    """Whether timecode at ``rate`` is written drop frame (29.97 and 59.94, as editing systems do)."""
-    return rate in (Fraction(30000, 1001), Fraction(60000, 1001))
+#: Rates at which timecode may be drop frame.
+DROP_FRAME_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
+
+
+def is_drop_frame(rate: Fraction, timeline: otio.schema.Timeline | None = None) -> bool:
+    """Whether the timeline's timecode at ``rate`` is drop frame: roughcut's metadata says
+    (``drop_frame``, from its takes' timecode), else drop frame at 29.97 and 59.94."""
+    if rate not in DROP_FRAME_RATES:
+        return False
+    if timeline is not None:
+        said = timeline.metadata.get("roughcut", {}).get("drop_frame")
+        if said is not None:
+            return bool(said)
+    return True
+
+
+def timecode(frames: int, rate: Fraction, drop_frame: bool) -> str:
+    """SMPTE timecode of frame number ``frames`` at ``rate`` (``;`` before the frames when drop
+    frame)."""
+    return otio.opentime.to_timecode(
+        otio.opentime.RationalTime(frames, float(rate)), float(rate), drop_frame and rate in DROP_FRAME_RATES
+    )

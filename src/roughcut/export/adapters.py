@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 import opentimelineio as otio
 
 from roughcut.export import _fcpx_exact
-from roughcut.export._media import is_drop_frame
+from roughcut.export._media import is_drop_frame, timecode
 from roughcut.media.rates import timecode_to_frame
 
 #: Longest reel name in an EDL (CMX3600 as Avid writes it).
@@ -88,20 +88,25 @@ def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
     events.sort(key=lambda event: (event[0], event[1]))
     exact = timeline_rate(timeline)
     lines = [f"TITLE: {timeline.name}"[:EDL_COLUMNS], ""] if timeline.name else []
-    lines += [f"FCM: {'DROP FRAME' if is_drop_frame(exact) else 'NON-DROP FRAME'}", ""]
+    drop = is_drop_frame(exact, timeline)
+    lines += [f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}", ""]
     for number, (_, _, block) in enumerate(events, start=1):
-        lines.extend(_edl_block(re.sub(r"^\d+", f"{number:03d}", block), exact))
+        lines.extend(_edl_block(re.sub(r"^\d+", f"{number:03d}", block), exact, drop))
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
-def _edl_block(block: str, rate: Fraction) -> list[str]:
-    """One event's lines as Avid writes them: ``LOC`` at record timecode (the adapter writes the
+def _edl_block(block: str, rate: Fraction, drop: bool) -> list[str]:
+    """One event's lines as Avid writes them: timecode drop frame or not as the timeline's (the
+    adapter writes drop frame at every 29.97), ``LOC`` at record timecode (the adapter writes the
     source's), the file named by ``SOURCE FILE`` (the adapter's ``FROM CLIP`` holds its whole URL),
     every line within 80 columns."""
     event, *comments = block.splitlines()
     fields = event.split()
-    source_in, record_in = (timecode_to_frame(fields[i], rate) or 0 for i in (-4, -2))
+    frames = [timecode_to_frame(stamp, rate) or 0 for stamp in fields[-4:]]
+    source_in, record_in = frames[0], frames[2]
+    head = event[: event.rindex(fields[-4])]
+    event = head + " ".join(timecode(f, rate, drop) for f in frames)
     lines = [event]
     for comment in comments:
         if comment.startswith("* FROM CLIP:"):
@@ -111,8 +116,7 @@ def _edl_block(block: str, rate: Fraction) -> list[str]:
             match = re.match(r"\* LOC: (\S+)(.*)", comment)
             if match:
                 at = (timecode_to_frame(match.group(1), rate) or 0) - source_in + record_in
-                timecode = otio.opentime.to_timecode(otio.opentime.RationalTime(at, float(rate)), float(rate))
-                comment = f"* LOC: {timecode}{match.group(2)}"
+                comment = f"* LOC: {timecode(at, rate, drop)}{match.group(2)}"
         lines.append(comment[:EDL_COLUMNS])
     return lines
 
@@ -216,7 +220,7 @@ def write_ale(timeline: otio.schema.Timeline, path: Path) -> Path:
     otio.adapters.write_to_file(
         log, str(path), adapter_name="ale", fps=rate, video_format=_ale.video_format(width, height)
     )
-    _ale.fix(path, exact)
+    _ale.fix(path, exact, is_drop_frame(exact, timeline))
     return path
 
 
