@@ -24,6 +24,7 @@ import pytest
 from roughcut.edit import edit_scene, to_timeline
 from roughcut.edit.coverage import SceneCoverage
 from roughcut.edit.cut import Cut
+from roughcut.edit.run import edit_project
 from roughcut.export import write_all
 from tests.conftest import MEDIA
 
@@ -69,7 +70,9 @@ def _rerated(coverage: SceneCoverage, rate: Fraction, drop: bool) -> SceneCovera
 
 
 @pytest.fixture(scope="module")
-def written(demo_coverage: SceneCoverage, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Written]:
+def written(
+    demo_project: Path, demo_coverage: SceneCoverage, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Written]:
     out = {}
     for name, (rate, drop) in RATES.items():
         coverage = _rerated(demo_coverage, rate, drop)
@@ -77,6 +80,17 @@ def written(demo_coverage: SceneCoverage, tmp_path_factory: pytest.TempPathFacto
         timeline = to_timeline(cut, coverage)
         paths = write_all(timeline, tmp_path_factory.mktemp(f"interchange{name}"), FORMATS)
         out[name] = Written(cut, coverage, timeline, rate, drop, paths)
+    # The demo as a user edits it: sound from the field recordings beside the takes (BWF, 48 kHz).
+    result = edit_project(
+        demo_project,
+        formats=FORMATS,
+        coverage=demo_coverage,
+        out_dir=tmp_path_factory.mktemp("interchange_field"),
+        l_cut_frames=3,
+    )
+    heard = {c.media_reference.target_url for c in result.timeline.tracks[1].find_clips()}
+    assert any(url.endswith(".wav") for url in heard), "the demo's takes are heard from their recorders"
+    out["field"] = Written(result.cut, demo_coverage, result.timeline, result.cut.rate, False, result.paths)
     return out
 
 
@@ -103,7 +117,7 @@ def _probe(path: Path):  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------- FCPXML
 
 
-@pytest.mark.parametrize("case", list(RATES))
+@pytest.mark.parametrize("case", [*RATES, "field"])
 def test_fcpxml_is_valid_and_every_clip_shows_its_media(written: dict[str, Written], case: str) -> None:
     from lxml import etree
 
@@ -166,7 +180,7 @@ def test_fcpxml_is_valid_and_every_clip_shows_its_media(written: dict[str, Writt
 # ------------------------------------------------------------------------------------- FCP7 XML
 
 
-@pytest.mark.parametrize("case", list(RATES))
+@pytest.mark.parametrize("case", [*RATES, "field"])
 def test_fcp7_xml_carries_markers_sizes_links_and_timecode(written: dict[str, Written], case: str) -> None:
     from lxml import etree
 
@@ -183,10 +197,17 @@ def test_fcp7_xml_carries_markers_sizes_links_and_timecode(written: dict[str, Wr
             path = Path(unquote(urlparse(file_e.findtext("pathurl")).path))
             info = _probe(path)
             video = file_e.find("./media/video/samplecharacteristics")
-            assert (int(video.findtext("width")), int(video.findtext("height"))) == (
-                info.video.width,
-                info.video.height,
-            )
+            if info.video is None:
+                assert video is None, f"{path.name} has no picture"
+            else:
+                assert (int(video.findtext("width")), int(video.findtext("height"))) == (
+                    info.video.width,
+                    info.video.height,
+                )
+            if info.audio:
+                sound = file_e.find("./media/audio")
+                assert int(sound.findtext("samplecharacteristics/samplerate")) == info.audio[0].sample_rate
+                assert int(sound.findtext("channelcount")) == info.audio[0].channels
             stamp = file_e.find("timecode")
             assert (";" in stamp.findtext("string")) == w.drop
             assert stamp.findtext("displayformat") == ("DF" if w.drop else "NDF")
@@ -197,6 +218,10 @@ def test_fcp7_xml_carries_markers_sizes_links_and_timecode(written: dict[str, Wr
         for track_index, track in enumerate(sequence.findall(f"./media/{kind}/track"), start=1):
             for clip_index, item in enumerate(track.findall("clipitem"), start=1):
                 items[item.get("id")] = (kind, track_index, clip_index, item)
+
+    def timecode_of(item) -> int:  # type: ignore[no-untyped-def]
+        return int(files[item.find("file").get("id")].findtext("timecode/frame"))
+
     for _kind, _, _, item in items.values():
         assert len(item.findall("rate")) == 1, "one rate per clipitem"
         file_e = files[item.find("file").get("id")]
@@ -216,7 +241,10 @@ def test_fcp7_xml_carries_markers_sizes_links_and_timecode(written: dict[str, Wr
             kind, track_index, clip_index, other = items[link.findtext("linkclipref")]
             assert (link.findtext("mediatype"), int(link.findtext("trackindex"))) == (kind, track_index)
             assert int(link.findtext("clipindex")) == clip_index
-            assert int(other.findtext("in")) - int(other.findtext("start")) == source_in - start
+            # In sync by timecode (the demo's recorders are jam-synced with the cameras).
+            assert timecode_of(other) + int(other.findtext("in")) - int(other.findtext("start")) == (
+                timecode_of(item) + source_in - start
+            )
             assert item.get("id") in [x.findtext("linkclipref") for x in other.findall("link")]
     assert found == w.marks()
     linked = [
@@ -228,7 +256,7 @@ def test_fcp7_xml_carries_markers_sizes_links_and_timecode(written: dict[str, Wr
 # ------------------------------------------------------------------------------------- EDL
 
 
-@pytest.mark.parametrize("case", list(RATES))
+@pytest.mark.parametrize("case", [*RATES, "field"])
 def test_edl_keeps_the_cmx3600_rules(written: dict[str, Written], case: str) -> None:
     import pycmx
 
@@ -270,7 +298,7 @@ def test_edl_keeps_the_cmx3600_rules(written: dict[str, Written], case: str) -> 
 # ------------------------------------------------------------------------------------- AAF
 
 
-@pytest.mark.parametrize("case", list(RATES))
+@pytest.mark.parametrize("case", [*RATES, "field"])
 def test_aaf_has_lengths_descriptors_one_master_per_file_and_locators(
     written: dict[str, Written], case: str
 ) -> None:
@@ -327,7 +355,7 @@ ALE_VIDEO_FORMATS = {"NTSC", "PAL", "1080", "720", "CUSTOM"}
 ALE_REQUIRED = {"Name", "Tracks", "Start", "End"}
 
 
-@pytest.mark.parametrize("case", list(RATES))
+@pytest.mark.parametrize("case", [*RATES, "field"])
 def test_ale_follows_the_specification(written: dict[str, Written], case: str) -> None:
     w = written[case]
     sections: dict[str, list[str]] = {}
