@@ -451,3 +451,76 @@ def test_kdenlive_project_renders_in_mlt_as_our_preview_at_every_cut(
             slipped = np.abs(theirs[at] - ours[at + (1 if at < cut else -1)]).mean()
             print(f"frame {at}: MLT vs preview {same:.2f}, one frame slipped {slipped:.2f}")
             assert same < 4 and slipped > 2 * same
+
+
+# ------------------------------------------------------------------------------------- real media
+
+
+def test_a_timeline_of_real_media_says_each_files_size_and_sound(media_dir: Path, tmp_path: Path) -> None:
+    """Any OTIO timeline (not made by roughcut) of real footage: 1280×720 without sound, 640×360 with
+    44.1 kHz stereo, at 29.97; every writer says what each file really is."""
+    import aaf2
+    from lxml import etree
+
+    rate = 30000 / 1001
+    files = [media_dir / "video" / "testvideo.mp4", media_dir / "faces" / "hamilton_clip.mp4"]
+    timeline = otio.schema.Timeline(name="real")
+    for kind in (otio.schema.TrackKind.Video, otio.schema.TrackKind.Audio):
+        track = otio.schema.Track(kind=kind)
+        for path in files if kind == "Video" else files[1:]:
+            info = _probe(path)
+            clip = otio.schema.Clip(
+                name=path.stem,
+                media_reference=otio.schema.ExternalReference(
+                    target_url=path.as_uri(),
+                    available_range=otio.opentime.TimeRange(
+                        otio.opentime.RationalTime(0, rate),
+                        otio.opentime.RationalTime(info.video.frame_count, rate),
+                    ),
+                ),
+                source_range=otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(30, rate), otio.opentime.RationalTime(60, rate)
+                ),
+            )
+            if kind == "Audio":
+                track.append(otio.schema.Gap(source_range=clip.source_range))
+            track.append(clip)
+        timeline.tracks.append(track)
+    paths = write_all(timeline, tmp_path, ["fcp7", "fcpx", "aaf"])
+    truth = {path.as_uri(): _probe(path) for path in files}
+
+    root = etree.parse(str(paths["fcpx"])).getroot()
+    if DTD_DIR.is_dir():
+        dtd = etree.DTD(str(DTD_DIR / f"fcpxml-{root.get('version')}.dtd"))
+        assert dtd.validate(root.getroottree()), dtd.error_log.filter_from_errors()
+    formats = {f.get("id"): f for f in root.iter("format")}
+    for asset in root.iter("asset"):
+        info = truth[asset.get("src")]
+        fmt = formats[asset.get("format")]
+        assert (int(fmt.get("width")), int(fmt.get("height"))) == (info.video.width, info.video.height)
+        assert asset.get("hasAudio") == ("1" if info.audio else "0")
+        if info.audio:
+            assert (int(asset.get("audioRate")), int(asset.get("audioChannels"))) == (44100, 2)
+
+    xml = etree.parse(str(paths["fcp7"])).getroot()
+    for file_e in xml.iter("file"):
+        if file_e.find("pathurl") is None:
+            continue
+        info = truth[file_e.findtext("pathurl")]
+        chars = file_e.find("./media/video/samplecharacteristics")
+        assert (int(chars.findtext("width")), int(chars.findtext("height"))) == (
+            info.video.width,
+            info.video.height,
+        )
+        assert (file_e.find("./media/audio") is not None) == bool(info.audio)
+
+    with aaf2.open(str(paths["aaf"])) as f:
+        sizes, rates = set(), set()
+        for mob in f.content.sourcemobs():
+            descriptor = mob.descriptor
+            if isinstance(descriptor, aaf2.essence.DigitalImageDescriptor):
+                sizes.add((descriptor["StoredWidth"].value, descriptor["StoredHeight"].value))
+            elif isinstance(descriptor, aaf2.essence.PCMDescriptor):
+                rates.add((descriptor["AudioSamplingRate"].value, descriptor["Channels"].value))
+        assert sizes == {(1280, 720), (640, 360)} and rates == {(44100, 2)}
+        assert len(list(f.content.mastermobs())) == 2

@@ -2,19 +2,21 @@
 
 One :class:`Media` per file (by URL), from the timeline's media references: where it starts (its
 timecode, frames at the timeline rate), how long it is, whether it has picture and sound, its
-picture size and, for a sound file, its sample rate and channels (read from the file's header).
+picture size, its sound's sample rate and channels: from the media reference's roughcut metadata,
+and what that does not say from the file's header.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
-#: Sample rate assumed for a camera's sound and for a file that cannot be read (Hz).
+#: Sample rate assumed for a file that cannot be read (Hz).
 DEFAULT_SAMPLE_RATE = 48000
 
 
@@ -47,16 +49,28 @@ def media_url(clip: otio.schema.Clip) -> str:
     return getattr(clip.media_reference, "target_url", None) or clip.name
 
 
-def _sound_header(path: Path | None) -> tuple[int, int]:
-    if path is None:
-        return DEFAULT_SAMPLE_RATE, 1
-    try:
-        import soundfile
+def _probed(path: Path | None) -> dict:
+    """What the file's header says (empty when it cannot be read)."""
+    if path is None or not path.is_file():
+        return {}
+    return dict(_header(str(path), path.stat().st_mtime_ns))
 
-        info = soundfile.info(str(path))
-        return int(info.samplerate), int(info.channels)
-    except Exception:  # a missing or unreadable file: the usual values
-        return DEFAULT_SAMPLE_RATE, 1
+
+@lru_cache(maxsize=256)
+def _header(path: str, mtime_ns: int) -> tuple:
+    from roughcut.errors import RoughcutError
+    from roughcut.media import probe
+
+    try:
+        info = probe(path)
+    except RoughcutError:
+        return ()
+    found: dict = {"has_video": info.video is not None, "has_audio": bool(info.audio)}
+    if info.video is not None:
+        found.update(width=info.video.width, height=info.video.height)
+    if info.audio:
+        found.update(sample_rate=info.audio[0].sample_rate, channels=info.audio[0].channels)
+    return tuple(found.items())
 
 
 def timeline_size(timeline: otio.schema.Timeline) -> tuple[int, int]:
@@ -82,10 +96,14 @@ def media_in(timeline: otio.schema.Timeline | otio.schema.Stack) -> dict[str, Me
             ref = clip.media_reference
             meta = ref.metadata.get("roughcut", {}) if ref is not None else {}
             available = getattr(ref, "available_range", None) or clip.source_range
+            path = Path(unquote(urlparse(url).path)) if url.startswith("file:") else None
+            wanted = {"has_video", "has_audio", "width", "sample_rate"}
+            if not wanted <= set(meta):  # what the timeline does not say, the file's header does
+                meta = {**_probed(path), **meta}
             has_video = bool(meta.get("has_video", track.kind == otio.schema.TrackKind.Video))
             has_audio = bool(meta.get("has_audio", True))
-            path = Path(unquote(urlparse(url).path)) if url.startswith("file:") else None
-            rate, channels = _sound_header(path) if not has_video else (DEFAULT_SAMPLE_RATE, 1)
+            rate = int(meta.get("sample_rate", DEFAULT_SAMPLE_RATE))
+            channels = int(meta.get("channels", 1))
             found[url] = Media(
                 url=url,
                 name=Path(unquote(urlparse(url).path)).name or clip.name,
