@@ -418,13 +418,21 @@ def test_subtitles_read_by_pysubs2_and_webvtt(written: dict[str, Written]) -> No
 def test_kdenlive_project_renders_in_mlt_as_our_preview_at_every_cut(
     written: dict[str, Written], tmp_path: Path
 ) -> None:
+    """The cut heard from its field recordings, rendered by MLT: the picture at both frames of every
+    cut and the sound, against roughcut's own preview; the line markers are the project's guides."""
+    import json
+
+    from lxml import etree
+
     from roughcut.export.mlt import write_mlt
-    from roughcut.media import read_frames
+    from roughcut.media import read_audio, read_frames
 
     melt = shutil.which("melt")
     if melt is None:
         pytest.skip("the MLT engine (Debian's `melt`) is not installed; .ci/run installs it")
-    w = written["23.976"]
+    w = written["field"]
+    guides = etree.parse(str(w.paths["kdenlive"])).find(".//property[@name='kdenlive:docproperties.guides']")
+    assert {g["comment"]: g["pos"] for g in json.loads(guides.text)} == w.marks()
     timeline = w.timeline.clone()
     for track in timeline.tracks:  # the first five shots are enough
         while len(track) > 5:
@@ -434,7 +442,15 @@ def test_kdenlive_project_renders_in_mlt_as_our_preview_at_every_cut(
     project = write_mlt(timeline, tmp_path / "cut.kdenlive")
     rendered = tmp_path / "melt.mkv"
     subprocess.run(
-        [melt, "-quiet", str(project), "-consumer", f"avformat:{rendered}", "vcodec=ffv1", "an=1"],
+        [
+            melt,
+            "-quiet",
+            str(project),
+            "-consumer",
+            f"avformat:{rendered}",
+            "vcodec=ffv1",
+            "acodec=pcm_s16le",
+        ],
         check=True,
         timeout=300,
         capture_output=True,
@@ -451,6 +467,24 @@ def test_kdenlive_project_renders_in_mlt_as_our_preview_at_every_cut(
             slipped = np.abs(theirs[at] - ours[at + (1 if at < cut else -1)]).mean()
             print(f"frame {at}: MLT vs preview {same:.2f}, one frame slipped {slipped:.2f}")
             assert same < 4 and slipped > 2 * same
+    # The sound, shot by shot: the same recordings at the same moments. Timeline files place a field
+    # recording to the nearest frame (the preview to the sample): within half a frame (16 kHz).
+    heard = read_audio(rendered).samples
+    expected = read_audio(preview).samples
+    half_frame = 16000 / float(w.rate) / 2
+    for clip in timeline.tracks[1].find_clips():
+        span = clip.range_in_parent()
+        a = round(span.start_time.value / float(w.rate) * 16000)
+        b = min(round(span.end_time_exclusive().value / float(w.rate) * 16000), len(heard), len(expected))
+        x, y = heard[a:b], expected[a:b]
+        lags = np.arange(-400, 401, 2)
+        lag = int(lags[int(np.argmax([np.dot(np.roll(x, lag), y) for lag in lags]))])
+        correlation = np.corrcoef(np.roll(x, lag), y)[0, 1]
+        print(
+            f"sound {clip.name} at frame {span.start_time.value:.0f}: "
+            f"lag {lag} samples, correlation {correlation:.3f}"
+        )
+        assert abs(lag) <= half_frame + 2 and correlation > 0.9
 
 
 # ------------------------------------------------------------------------------------- real media
