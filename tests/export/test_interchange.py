@@ -50,13 +50,20 @@ class Written:
     drop: bool
     paths: dict[str, Path]
 
-    def marks(self) -> dict[str, int]:
-        """Each line's marker name → the record frame where its words start (from the cut)."""
+    def marks(self, *, gaps: bool = True) -> dict[str, int]:
+        """Each line's marker name → the record frame where its words start (from the cut); a
+        missing line's (``MISSING 1.4``) where its gap starts, unless ``gaps`` is false."""
         return {
             (f"MISSING {line.line_id}" if line.is_gap else line.line_id): line.speech_in
             for line in self.cut.lines
             if any(p.record_in <= line.speech_in < p.record_out for p in self.cut.video)
+            and (gaps or not line.is_gap)
         }
+
+    @property
+    def shots(self) -> list:
+        """The cut's picture pieces that show a take (not a gap)."""
+        return [piece for piece in self.cut.video if piece.take is not None]
 
 
 def _rerated(coverage: SceneCoverage, rate: Fraction, drop: bool) -> SceneCoverage:
@@ -80,6 +87,16 @@ def written(
         timeline = to_timeline(cut, coverage)
         paths = write_all(timeline, tmp_path_factory.mktemp(f"interchange{name}"), FORMATS)
         out[name] = Written(cut, coverage, timeline, rate, drop, paths)
+    # A line no take holds: a marked gap in the picture.
+    coverage = dict(demo_coverage.coverage)
+    for take in demo_coverage.takes:
+        del coverage[("1.4", take.name)]
+    holey = dataclasses.replace(demo_coverage, coverage=coverage)
+    cut = edit_scene(holey, l_cut_frames=3)
+    assert cut.gaps == ("1.4",)
+    timeline = to_timeline(cut, holey)
+    paths = write_all(timeline, tmp_path_factory.mktemp("interchange_gap"), FORMATS)
+    out["gap"] = Written(cut, holey, timeline, cut.rate, False, paths)
     # The demo as a user edits it: sound from the field recordings beside the takes (BWF, 48 kHz).
     result = edit_project(
         demo_project,
@@ -117,7 +134,7 @@ def _probe(path: Path):  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------- FCPXML
 
 
-@pytest.mark.parametrize("case", [*RATES, "field"])
+@pytest.mark.parametrize("case", [*RATES, "field", "gap"])
 def test_fcpxml_is_valid_and_every_clip_shows_its_media(written: dict[str, Written], case: str) -> None:
     from lxml import etree
 
@@ -165,9 +182,16 @@ def test_fcpxml_is_valid_and_every_clip_shows_its_media(written: dict[str, Writt
         assert media_start <= first and last <= media_end, (clip.get("name"), first, last)
         if component.tag == "video":
             shots.append((clip, start))
-    assert len(shots) == len(w.cut.video)
-    # Markers at the right record time.
+    assert len(shots) == len(w.shots)
+    # Markers at the right record time (a missing line's on its gap).
     found = {}
+    for gap in root.iter("gap"):
+        for marker in gap.findall("marker"):
+            start = _seconds(gap.get("start"))
+            assert start <= _seconds(marker.get("start")) < start + _seconds(gap.get("duration"))
+            found[marker.get("value")] = int(
+                (_seconds(gap.get("offset")) + _seconds(marker.get("start")) - start) * w.rate
+            )
     for clip, start in shots:
         for marker in clip.findall("marker"):
             at = _seconds(clip.get("offset")) + _seconds(marker.get("start")) - start
@@ -180,7 +204,7 @@ def test_fcpxml_is_valid_and_every_clip_shows_its_media(written: dict[str, Writt
 # ------------------------------------------------------------------------------------- FCP7 XML
 
 
-@pytest.mark.parametrize("case", [*RATES, "field"])
+@pytest.mark.parametrize("case", [*RATES, "field", "gap"])
 def test_fcp7_xml_carries_markers_sizes_links_and_timecode(written: dict[str, Written], case: str) -> None:
     from lxml import etree
 
@@ -246,17 +270,19 @@ def test_fcp7_xml_carries_markers_sizes_links_and_timecode(written: dict[str, Wr
                 timecode_of(item) + source_in - start
             )
             assert item.get("id") in [x.findtext("linkclipref") for x in other.findall("link")]
+    for marker in sequence.findall("marker"):  # a missing line's, at record time
+        found[marker.findtext("name")] = int(marker.findtext("in"))
     assert found == w.marks()
     linked = [
         item for kind, _, _, item in items.values() if kind == "video" and item.find("link") is not None
     ]
-    assert len(linked) == len(w.cut.video), "every shot is linked with its own sound"
+    assert len(linked) == len(w.shots), "every shot is linked with its own sound"
 
 
 # ------------------------------------------------------------------------------------- EDL
 
 
-@pytest.mark.parametrize("case", [*RATES, "field"])
+@pytest.mark.parametrize("case", [*RATES, "field", "gap"])
 def test_edl_keeps_the_cmx3600_rules(written: dict[str, Written], case: str) -> None:
     import pycmx
 
@@ -275,30 +301,34 @@ def test_edl_keeps_the_cmx3600_rules(written: dict[str, Written], case: str) -> 
     assert [e.number for e in events] == list(range(1, len(events) + 1))
     picture = [edit for event in events for edit in event.edits if edit.channels.video]
     sound = [edit for event in events for edit in event.edits if edit.channels.a1]
-    assert len(picture) == len(w.cut.video) and len(sound) == len(w.cut.audio)
     for edits, pieces in ((picture, w.cut.video), (sound, w.cut.audio)):
+        holes = {(p.record_in, p.record_out) for p in pieces if p.take is None}  # missing lines
+        shown = [p for p in pieces if p.take is not None]
+        assert len(edits) == len(shown)
         at = 0
-        for edit, piece in zip(edits, pieces, strict=True):
+        for edit, piece in zip(edits, shown, strict=True):
             record_in, record_out = _frames(edit.record_in, w.rate), _frames(edit.record_out, w.rate)
-            assert record_in == at == piece.record_in, "record continuity"
+            assert (record_in, record_out) == (piece.record_in, piece.record_out)
+            assert record_in == at or (at, record_in) in holes, "record continuity"
             assert record_out - record_in == _frames(edit.source_out, w.rate) - _frames(
                 edit.source_in, w.rate
             )
             assert len(edit.source) <= 8 and edit.source_file and edit.clip_name
             at = record_out
-        assert at == round(w.timeline.duration().value)
+        end = max(p.record_out for p in pieces)
+        assert at == end or (at, end) in holes
     found = {}
     for line in text.splitlines():
         match = re.match(r"\* LOC: (\S+) +\w+ +(.+)$", line)
         if match:
             found[match.group(2).strip()] = _frames(match.group(1), w.rate)
-    assert found == w.marks()
+    assert found == w.marks(gaps=False)  # an EDL holds no event for a gap to carry a locator
 
 
 # ------------------------------------------------------------------------------------- AAF
 
 
-@pytest.mark.parametrize("case", [*RATES, "field"])
+@pytest.mark.parametrize("case", [*RATES, "field", "gap"])
 def test_aaf_has_lengths_descriptors_one_master_per_file_and_locators(
     written: dict[str, Written], case: str
 ) -> None:
@@ -355,7 +385,7 @@ ALE_VIDEO_FORMATS = {"NTSC", "PAL", "1080", "720", "CUSTOM"}
 ALE_REQUIRED = {"Name", "Tracks", "Start", "End"}
 
 
-@pytest.mark.parametrize("case", [*RATES, "field"])
+@pytest.mark.parametrize("case", [*RATES, "field", "gap"])
 def test_ale_follows_the_specification(written: dict[str, Written], case: str) -> None:
     w = written[case]
     sections: dict[str, list[str]] = {}

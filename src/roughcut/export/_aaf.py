@@ -23,7 +23,7 @@ from pathlib import Path
 import aaf2
 import opentimelineio as otio
 
-from roughcut.export._media import is_drop_frame, media_in, media_url
+from roughcut.export._media import is_drop_frame, media_in, media_url, record_markers
 
 #: Avid locator colours (16-bit RGB) for the OTIO marker colours roughcut uses.
 _COLOURS = {
@@ -105,18 +105,10 @@ def _drop_unused_mobs(f: aaf2.file.AAFFile) -> None:
 
 
 def _add_locators(f: aaf2.file.AAFFile, composition, timeline: otio.schema.Timeline, rate: Fraction) -> None:  # type: ignore[no-untyped-def]
-    picture = next((t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video), None)
-    if picture is None:
-        return
     picture_slot = next((s for s in composition.slots if s.segment.media_kind == "Picture"), None)
     if picture_slot is None:
         return
-    markers = []
-    for clip in picture.find_clips():
-        record = clip.range_in_parent().start_time.value
-        for marker in clip.markers:
-            offset = marker.marked_range.start_time.value - clip.source_range.start_time.value
-            markers.append((round(record + offset), round(marker.marked_range.duration.value), marker))
+    markers = record_markers(timeline)
     if not markers:
         return
     slot = f.create.EventMobSlot()
@@ -124,11 +116,11 @@ def _add_locators(f: aaf2.file.AAFFile, composition, timeline: otio.schema.Timel
     slot["EditRate"].value = rate
     slot["PhysicalTrackNumber"].value = 1
     sequence = f.create.Sequence(media_kind="DescriptiveMetadata")
-    for position, length, marker in sorted(markers, key=lambda m: m[0]):
+    for position, length, marker, _ in markers:
         locator = f.create.DescriptiveMarker()
         locator["DataDefinition"].value = f.dictionary.lookup_datadef("DescriptiveMetadata")
         locator["Position"].value = position
-        locator["Length"].value = max(1, length)
+        locator["Length"].value = length
         locator["Comment"].value = marker.name
         locator["CommentMarkerUser"].value = "roughcut"
         red, green, blue = _COLOURS.get(marker.color, (65535, 0, 0))

@@ -8,6 +8,7 @@ OTIO adapter (otio-fcp-adapter 1.0.0) writes, applied to its file (see docs/inte
 - The sequence's ``<format>`` is empty: it gets the picture size, rate and pixel aspect; the sound
   format (48 kHz) is added.
 - Each file says its picture size and sound (sample rate, channels), or no picture for a sound file.
+- A missing line's marker (on a gap, which FCP7 XML does not hold) becomes a sequence marker.
 - Timecode is drop frame or not as the takes' is (the adapter writes drop frame at every 29.97).
 - Clipitems get ``<masterclipid>`` (one per file), sound clipitems ``<sourcetrack>``, and picture and
   sound of one file in sync are ``<link>``-ed as a camera's clip is.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from roughcut.export._media import Media, is_drop_frame, media_in, timecode, timeline_size
+from roughcut.export._media import Media, is_drop_frame, media_in, record_markers, timecode, timeline_size
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, index: int | None = None) -> ET.Element:
@@ -193,6 +194,15 @@ def fix(path: Path, timeline: otio.schema.Timeline, rate: Fraction) -> None:
         order = {"link": 1, "marker": 2}
         children.sort(key=lambda child: order.get(child.tag, 0))
         item[:] = children
+
+    # A missing line's marker sits on a gap, which FCP7 XML does not write: a sequence marker.
+    for position, length, marker, on_gap in record_markers(timeline):
+        if on_gap:
+            element = _sub(sequence, "marker")
+            _sub(element, "name", marker.name)
+            _sub(element, "comment", marker.comment)
+            _sub(element, "in", str(position))
+            _sub(element, "out", str(position + length))
 
     ET.indent(tree, space="    ")
     text = ET.tostring(tree.getroot(), encoding="unicode")

@@ -12,6 +12,8 @@ is valid against Apple's DTD of the version it declares (1.8).
 - ``uid=""`` on the project is removed (Final Cut reads an empty uid as a uid).
 - An ``<asset-clip>`` per clip is written at the document's root (browser clips, one per use):
   removed, the project alone is imported.
+- A gap's markers (missing lines) start at ``0s`` while the gap's time starts at its ``start``
+  (``3600s``): they are moved into the gap.
 - Cameras are marked ``hasAudio="0"``: each asset says whether it has picture and sound, with its
   sound's channels and sample rate.
 """
@@ -47,6 +49,16 @@ def _format_name(width: int, height: int, rate: Fraction) -> str:
 
 def _audio_rate(hz: int) -> str:
     return {32000: "32k", 44100: "44.1k", 48000: "48k", 88200: "88.2k", 96000: "96k"}.get(hz, "48k")
+
+
+def _seconds(text: str | None) -> Fraction:
+    return Fraction((text or "0s").rstrip("s"))
+
+
+def _time(seconds: Fraction) -> str:
+    return (
+        f"{seconds.numerator}s" if seconds.denominator == 1 else f"{seconds.numerator}/{seconds.denominator}s"
+    )
 
 
 def fix(path: Path, timeline: otio.schema.Timeline, rate: Fraction) -> None:
@@ -134,6 +146,12 @@ def fix(path: Path, timeline: otio.schema.Timeline, rate: Fraction) -> None:
             if component.tag == "audio":
                 component.set("role", "dialogue")
         clip.set("tcFormat", "DF" if is_drop_frame(rate, timeline) else "NDF")
+
+    # A gap's markers count from the gap's own start (the adapter writes them from 0s).
+    for gap in root.iter("gap"):
+        for marker in gap.findall("marker"):
+            start = _seconds(gap.get("start")) + _seconds(marker.get("start"))
+            marker.set("start", _time(start))
 
     ET.indent(tree, space="    ")
     text = ET.tostring(root, encoding="unicode")

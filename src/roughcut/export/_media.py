@@ -120,6 +120,25 @@ def media_in(timeline: otio.schema.Timeline | otio.schema.Stack) -> dict[str, Me
     return found
 
 
+def record_markers(timeline: otio.schema.Timeline) -> list[tuple[int, int, otio.schema.Marker, bool]]:
+    """The picture track's markers at record time: (record frame, length in frames, the marker,
+    whether it sits on a gap), in record order; clips' and gaps' (a missing line) alike."""
+    found = []
+    for track in timeline.tracks:
+        if track.kind != otio.schema.TrackKind.Video:
+            continue
+        for item in track:
+            if not isinstance(item, otio.schema.Clip | otio.schema.Gap):
+                continue
+            record = item.range_in_parent().start_time.value
+            for marker in item.markers:
+                offset = marker.marked_range.start_time.value - item.source_range.start_time.value
+                length = max(1, round(marker.marked_range.duration.value))
+                found.append((round(record + offset), length, marker, isinstance(item, otio.schema.Gap)))
+        break
+    return sorted(found, key=lambda entry: entry[0])
+
+
 #: Rates at which timecode may be drop frame.
 DROP_FRAME_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
 

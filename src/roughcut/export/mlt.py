@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from fractions import Fraction
 from math import gcd
 from pathlib import Path
 
 import opentimelineio as otio
 
-from roughcut.export._media import media_in, media_url, timeline_size
+from roughcut.export._media import media_in, media_url, record_markers, timeline_size
 from roughcut.export.adapters import timeline_rate
 
 #: Kdenlive guide colours' categories for the marker colours roughcut uses (0 purple … 8 green).
@@ -31,20 +30,11 @@ def _property(parent: ET.Element, name: str, value: object) -> None:
     element.text = str(value)
 
 
-def _guides(timeline: otio.schema.Timeline, rate: Fraction) -> list[dict]:
-    guides = []
-    for track in timeline.tracks:
-        if track.kind != otio.schema.TrackKind.Video:
-            continue
-        for clip in track.find_clips():
-            record = round(clip.range_in_parent().start_time.value)
-            for marker in clip.markers:
-                offset = round(marker.marked_range.start_time.value - clip.source_range.start_time.value)
-                guides.append(
-                    {"comment": marker.name, "pos": record + offset, "type": _CATEGORIES.get(marker.color, 0)}
-                )
-        break
-    return guides
+def _guides(timeline: otio.schema.Timeline) -> list[dict]:
+    return [
+        {"comment": marker.name, "pos": position, "type": _CATEGORIES.get(marker.color, 0)}
+        for position, _, marker, _ in record_markers(timeline)
+    ]
 
 
 def mlt_xml(timeline: otio.schema.Timeline) -> str:
@@ -122,7 +112,7 @@ def mlt_xml(timeline: otio.schema.Timeline) -> str:
 
     main_bin = ET.SubElement(root, "playlist", {"id": "main_bin"})
     _property(main_bin, "kdenlive:docproperties.version", "1.1")
-    _property(main_bin, "kdenlive:docproperties.guides", json.dumps(_guides(timeline, rate)))
+    _property(main_bin, "kdenlive:docproperties.guides", json.dumps(_guides(timeline)))
     _property(main_bin, "xml_retain", 1)
     for producer_id, frames, _ in bin_entries:
         ET.SubElement(main_bin, "entry", {"producer": producer_id, "in": "0", "out": str(max(0, frames - 1))})
