@@ -445,6 +445,44 @@ def test_subtitles_read_by_pysubs2_and_webvtt(written: dict[str, Written]) -> No
 # ------------------------------------------------------------------------------------- Kdenlive / MLT
 
 
+@pytest.mark.parametrize("case", [*RATES, "field", "gap"])
+def test_kdenlive_project_holds_the_cut_at_its_rate(written: dict[str, Written], case: str) -> None:
+    import json
+
+    from lxml import etree
+
+    w = written[case]
+    root = etree.parse(str(w.paths["kdenlive"])).getroot()
+    profile = root.find("profile")
+    assert Fraction(int(profile.get("frame_rate_num")), int(profile.get("frame_rate_den"))) == w.rate
+    assert (int(profile.get("width")), int(profile.get("height"))) == (w.cut.width, w.cut.height)
+    producers = {p.get("id"): p for p in root.iter("producer")}
+    guides = root.find(".//property[@name='kdenlive:docproperties.guides']")
+    assert {g["comment"]: g["pos"] for g in json.loads(guides.text)} == w.marks()
+    tracks = {t.kind: t for t in w.timeline.tracks}
+    for playlist in root.iter("playlist"):
+        if playlist.get("id") == "main_bin":
+            continue
+        sound = playlist.find("property[@name='kdenlive:audio_track']") is not None
+        pieces = w.cut.audio if sound else w.cut.video
+        at, placed = 0, []
+        for element in playlist:
+            if element.tag == "blank":
+                at += int(element.get("length"))
+            elif element.tag == "entry":
+                producer = producers[element.get("producer")]
+                first, last = int(element.get("in")), int(element.get("out"))
+                assert 0 <= first <= last <= int(producer.get("out")), "inside the media"
+                path = Path(producer.findtext("property[@name='resource']"))
+                assert (producer.find("property[@name='video_index']") is not None) == (
+                    sound and _probe(path).video is not None
+                ), "a sound track plays the sound alone"
+                placed.append((at, at + last - first + 1))
+                at += last - first + 1
+        assert placed == [(p.record_in, p.record_out) for p in pieces if p.take is not None]
+        assert at == round(tracks["Audio" if sound else "Video"].duration().value)
+
+
 def test_kdenlive_project_renders_in_mlt_as_our_preview_at_every_cut(
     written: dict[str, Written], tmp_path: Path
 ) -> None:
