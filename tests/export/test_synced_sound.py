@@ -60,7 +60,7 @@ def test_exports_use_the_synced_field_recording(
     edl = result.paths["edl"].read_text()
     sound_events = [line for line in edl.splitlines() if re.match(r"\d{3}\s+\S+\s+A\s", line)]
     assert len(sound_events) == len(clips)
-    assert edl.count("* FROM CLIP: " + field[0].media_reference.target_url) == len(field)
+    assert edl.count("* SOURCE FILE: B01_field.wav\n") == len(field)
     reels = set(re.findall(r"\d{3}\s+(\S+)\s+A\s.*\n\* FROM CLIP NAME:\s+B01_field\n", edl))
     picture_reels = {line.split()[1] for line in edl.splitlines() if re.match(r"\d{3}\s+\S+\s+V\s", line)}
     assert reels and not reels & picture_reels, "the field recording has a reel of its own"

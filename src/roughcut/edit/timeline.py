@@ -75,6 +75,14 @@ def _references(cut: Cut, coverage: SceneCoverage, rate: float) -> dict[str, oti
             target_url=take.path.resolve().as_uri(),
             available_range=_range(timecode_frames(take), take.duration_frames, rate),
         )
+        references[take.name].metadata["roughcut"] = {
+            "schema": SCHEMA,
+            "has_video": True,
+            "has_audio": take.has_audio,
+            "width": take.width,
+            "height": take.height,
+            "frame_rate": _fraction(take.frame_rate),
+        }
     return references
 
 
@@ -120,6 +128,7 @@ def _sound_clip(clip: otio.schema.Clip, piece: Clip, take: TakeInfo, sound: Sync
         target_url=sound.path.resolve().as_uri(),
         available_range=_range(origin, round(sound.duration_s * rate), rate),
     )
+    clip.media_reference.metadata["roughcut"] = {"schema": SCHEMA, "has_video": False, "has_audio": True}
     clip.metadata["roughcut"]["sound"] = {
         "file": sound.path.name,
         "source_in_s": start_s,
@@ -190,6 +199,15 @@ def _fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+def _drop_frame(cut: Cut, coverage: SceneCoverage) -> bool:
+    """Whether the timeline's timecode is drop frame: at 29.97 and 59.94 unless the takes at that
+    rate have non-drop timecode (``01:00:00:00``, not ``01:00:00;00``)."""
+    if cut.rate not in (Fraction(30000, 1001), Fraction(60000, 1001)):
+        return False
+    stamped = [t.timecode for t in coverage.takes if t.timecode and t.frame_rate == cut.rate]
+    return not stamped or any(";" in stamp for stamp in stamped)
+
+
 def _timeline_metadata(cut: Cut, coverage: SceneCoverage) -> dict[str, Any]:
     takes = []
     held_by: dict[str, list] = {}
@@ -252,6 +270,7 @@ def _timeline_metadata(cut: Cut, coverage: SceneCoverage) -> dict[str, Any]:
         "params": {k: dict(v) for k, v in cut.params.items()},
         "pace": cut.pace.name,
         "frame_rate": _fraction(cut.rate),
+        "drop_frame": _drop_frame(cut, coverage),
         "width": cut.width,
         "height": cut.height,
         "cost": round(cut.cost, 6),

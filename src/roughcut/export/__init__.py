@@ -2,7 +2,9 @@
 
 :func:`write_all` writes the formats asked for into one output folder, never over a file roughcut
 did not make. Timelines go through the OpenTimelineIO adapters (``.otio``, FCP7 XML, FCPXML, CMX3600
-EDL, AAF, ALE); the SRT, HTML report and preview MP4 are roughcut's own.
+EDL, AAF, ALE), each fixed where the adapter writes what an editing system would refuse
+(docs/interchange.md); the Kdenlive project (MLT XML), SRT/WebVTT, HTML report and preview MP4 are
+roughcut's own.
 """
 
 from __future__ import annotations
@@ -18,10 +20,24 @@ from roughcut.export.files import OutputDir
 from roughcut.export.verify import differences
 
 #: Every format :func:`write_all` knows, in the order it writes them.
-FORMATS: tuple[str, ...] = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "srt", "html", "mp4")
+FORMATS: tuple[str, ...] = (
+    "otio",
+    "fcp7",
+    "fcpx",
+    "edl",
+    "aaf",
+    "ale",
+    "kdenlive",
+    "srt",
+    "vtt",
+    "html",
+    "mp4",
+)
 SUFFIXES = {
     **{name: spec[0] for name, spec in WRITERS.items()},
+    "kdenlive": ".kdenlive",
     "srt": ".srt",
+    "vtt": ".vtt",
     "html": ".html",
     "mp4": ".mp4",
 }
@@ -51,10 +67,18 @@ def write_all(
         filename = stem + SUFFIXES[fmt]
         if fmt in WRITERS:
             written[fmt] = WRITERS[fmt][1](timeline, out.claim(filename))
+        elif fmt == "kdenlive":
+            from roughcut.export.mlt import write_mlt
+
+            written[fmt] = write_mlt(timeline, out.claim(filename))
         elif fmt == "srt":
             from roughcut.export.srt import write_srt
 
             written[fmt] = write_srt(timeline, out.claim(filename))
+        elif fmt == "vtt":
+            from roughcut.export.srt import write_vtt
+
+            written[fmt] = write_vtt(timeline, out.claim(filename))
         elif fmt == "html":
             from roughcut.export.report import write_report
 

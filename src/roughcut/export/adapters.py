@@ -15,9 +15,13 @@ from urllib.parse import unquote, urlparse
 import opentimelineio as otio
 
 from roughcut.export import _fcpx_exact
+from roughcut.export._media import is_drop_frame, timecode
+from roughcut.media.rates import timecode_to_frame
 
 #: Longest reel name in an EDL (CMX3600 as Avid writes it).
 REEL_LENGTH = 8
+#: Longest line in an EDL (CMX3600).
+EDL_COLUMNS = 80
 
 
 def timeline_rate(timeline: otio.schema.Timeline) -> Fraction:
@@ -40,14 +44,20 @@ def write_otio(timeline: otio.schema.Timeline, path: Path) -> Path:
 
 def write_fcp7(timeline: otio.schema.Timeline, path: Path) -> Path:
     """Final Cut Pro 7 XML (``.xml``): opens in Premiere Pro and DaVinci Resolve."""
+    from roughcut.export import _fcp7
+
     otio.adapters.write_to_file(timeline, str(path), adapter_name="fcp_xml")
+    _fcp7.fix(path, timeline, timeline_rate(timeline))
     return path
 
 
 def write_fcpx(timeline: otio.schema.Timeline, path: Path) -> Path:
     """FCPXML (``.fcpxml``) for Final Cut Pro (adapter time arithmetic made exact)."""
+    from roughcut.export import _fcpx
+
     _fcpx_exact.apply()
     otio.adapters.write_to_file(timeline, str(path), adapter_name="fcpx_xml")
+    _fcpx.fix(path, timeline, timeline_rate(timeline))
     return path
 
 
@@ -65,7 +75,8 @@ def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
     sound = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Audio][:1]
     tracks = otio.schema.Stack(children=[track.clone() for track in picture + sound])
     clips = [clip for track in tracks for clip in track if isinstance(clip, otio.schema.Clip)]
-    reels = edl_reel_names(_media_url(clip) for clip in clips)
+    takes = [Path(take["path"]).as_uri() for take in timeline.metadata.get("roughcut", {}).get("takes", [])]
+    reels = edl_reel_names([*takes, *(_media_url(clip) for clip in clips)])  # the ALE's tapes too
     for clip in clips:
         clip.metadata.setdefault("cmx_3600", {})["reel"] = reels[_media_url(clip)]
     writer = EDLWriter(tracks=tracks, rate=rate, style="avid")
@@ -75,12 +86,39 @@ def write_edl(timeline: otio.schema.Timeline, path: Path) -> Path:
         for event in _edl_events(writer.get_content_for_track_at_index(index, title=None))
     ]
     events.sort(key=lambda event: (event[0], event[1]))
-    lines = [f"TITLE: {timeline.name}", ""] if timeline.name else []
-    lines += ["FCM: NON-DROP FRAME", ""]
+    exact = timeline_rate(timeline)
+    lines = [f"TITLE: {timeline.name}"[:EDL_COLUMNS], ""] if timeline.name else []
+    drop = is_drop_frame(exact, timeline)
+    lines += [f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}", ""]
     for number, (_, _, block) in enumerate(events, start=1):
-        lines.append(re.sub(r"^\d+", f"{number:03d}", block))
+        lines.extend(_edl_block(re.sub(r"^\d+", f"{number:03d}", block), exact, drop))
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _edl_block(block: str, rate: Fraction, drop: bool) -> list[str]:
+    """One event's lines as Avid writes them: timecode drop frame or not as the timeline's (the
+    adapter writes drop frame at every 29.97), ``LOC`` at record timecode (the adapter writes the
+    source's), the file named by ``SOURCE FILE`` (the adapter's ``FROM CLIP`` holds its whole URL),
+    every line within 80 columns."""
+    event, *comments = block.splitlines()
+    fields = event.split()
+    frames = [timecode_to_frame(stamp, rate) or 0 for stamp in fields[-4:]]
+    source_in, record_in = frames[0], frames[2]
+    head = event[: event.rindex(fields[-4])]
+    event = head + " ".join(timecode(f, rate, drop) for f in frames)
+    lines = [event]
+    for comment in comments:
+        if comment.startswith("* FROM CLIP:"):
+            url = comment.split(":", 1)[1].strip()
+            comment = f"* SOURCE FILE: {Path(unquote(urlparse(url).path)).name if '://' in url else url}"
+        elif comment.startswith("* LOC:"):
+            match = re.match(r"\* LOC: (\S+)(.*)", comment)
+            if match:
+                at = (timecode_to_frame(match.group(1), rate) or 0) - source_in + record_in
+                comment = f"* LOC: {timecode(at, rate, drop)}{match.group(2)}"
+        lines.append(comment[:EDL_COLUMNS])
+    return lines
 
 
 def _media_url(clip: otio.schema.Clip) -> str:
@@ -125,12 +163,18 @@ def _edl_events(content: str) -> list[tuple[str, int, str]]:
 
 def write_aaf(timeline: otio.schema.Timeline, path: Path) -> Path:
     """AAF (``.aaf``) for Avid Media Composer."""
-    otio.adapters.write_to_file(timeline, str(path), adapter_name="AAF", use_empty_mob_ids=True)
+    from roughcut.export import _aaf
+
+    prepared = _aaf.prepare(timeline)
+    otio.adapters.write_to_file(prepared, str(path), adapter_name="AAF", use_empty_mob_ids=True)
+    _aaf.fix(path, timeline, timeline_rate(timeline))
     return path
 
 
-def _ale_columns(take: dict, used: dict[str, list[str]]) -> dict[str, str]:
+def _ale_columns(take: dict, used: dict[str, list[str]], tape: str) -> dict[str, str]:
     return {
+        "Tape": tape,
+        "Tracks": "VA1" if take.get("has_audio", True) else "V",
         "Shot Size": take["shot_size"],
         "Characters": ", ".join(take["characters"]),
         "Screen Positions": ", ".join(f"{k}={v}" for k, v in take["screen_positions"].items()),
@@ -139,34 +183,44 @@ def _ale_columns(take: dict, used: dict[str, list[str]]) -> dict[str, str]:
         "Words Per Second": f"{take['words_per_second']:.2f}",
         "Used For Lines": " ".join(used.get(take["name"], [])),
         "Frame Rate": take["frame_rate"],
-        "Frame Size": f"{take['width']}x{take['height']}",
+        "Image Size": f"{take['width']}x{take['height']}",
     }
 
 
 def write_ale(timeline: otio.schema.Timeline, path: Path) -> Path:
-    """Avid Log Exchange (``.ale``): a log of every take with roughcut's analysis as columns."""
+    """Avid Log Exchange (``.ale``): a log of every take with roughcut's analysis as columns; its
+    ``Tape`` is the take's EDL reel name."""
+    from roughcut.export import _ale
+    from roughcut.export._media import timeline_size
+
     meta = timeline.metadata.get("roughcut", {})
-    rate = float(timeline_rate(timeline))
+    exact = timeline_rate(timeline)
+    rate = float(exact)
     used: dict[str, list[str]] = {}
     for line in meta.get("lines", []):
         if line.get("take"):
             used.setdefault(line["take"], []).append(line["id"])
+    takes = meta.get("takes", [])
+    tapes = edl_reel_names(Path(take["path"]).as_uri() for take in takes)
     log = otio.schema.SerializableCollection(name=f"{timeline.name} takes")
-    for take in meta.get("takes", []):
+    for take in takes:
         available = otio.opentime.TimeRange(
             otio.opentime.RationalTime(take["start_frame"], rate),
             otio.opentime.RationalTime(take["frames"], rate),
         )
+        url = Path(take["path"]).as_uri()
         clip = otio.schema.Clip(
             name=Path(take["name"]).stem,
-            media_reference=otio.schema.ExternalReference(
-                target_url=Path(take["path"]).as_uri(), available_range=available
-            ),
+            media_reference=otio.schema.ExternalReference(target_url=url, available_range=available),
             source_range=available,
         )
-        clip.metadata["ALE"] = _ale_columns(take, used)
+        clip.metadata["ALE"] = _ale_columns(take, used, tapes[url])
         log.append(clip)
-    otio.adapters.write_to_file(log, str(path), adapter_name="ale", fps=rate)
+    width, height = timeline_size(timeline)
+    otio.adapters.write_to_file(
+        log, str(path), adapter_name="ale", fps=rate, video_format=_ale.video_format(width, height)
+    )
+    _ale.fix(path, exact, is_drop_frame(exact, timeline))
     return path
 
 

@@ -137,7 +137,7 @@ def _sound(timeline: otio.schema.Timeline, rate: Fraction, total_frames: int) ->
             else:
                 s = round(Fraction(_source_start(item)) / _source_rate(item, rate) * SAMPLE_RATE)
             skip = max(0, -s)  # the recording started after this moment: silence until it does
-            piece = samples[s + skip : s + (b - a)]
+            piece = samples[s + skip : s + (b - a)][: max(0, total - a - skip)]  # sound past the picture
             mix[a + skip : a + skip + len(piece)] += piece
         break
     return mix

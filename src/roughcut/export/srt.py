@@ -1,4 +1,4 @@
-"""SubRip subtitles of the cut: each line's words where they sit on the record timeline."""
+"""SubRip and WebVTT subtitles of the cut: each line's words where they sit on the record timeline."""
 
 from __future__ import annotations
 
@@ -41,12 +41,9 @@ def _cut_line(text: str, start_s: float, end_s: float) -> _CutLine:
     return _CutLine(start_s, text, tuple(words))
 
 
-def srt_text(timeline: otio.schema.Timeline) -> str:
-    """The cut's subtitles, made to the Netflix English timed-text rules of
-    :mod:`roughcut.speech.subtitles` (42 characters a line, 2 lines, 17 characters a second, 5/6 to
-    7 s, 2 frames between cues) from each line's script words; a missing line is shown in brackets."""
+def cut_cues(timeline: otio.schema.Timeline) -> list:
+    """The cut's subtitle cues (:class:`roughcut.speech.subtitles.Cue`), as :func:`srt_text` shows them."""
     from roughcut.speech.subtitles import SubtitleRules, cues_from_alignment
-    from roughcut.speech.subtitles import srt_text as cues_text
 
     rate = timeline_rate(timeline)
     lines = []
@@ -54,9 +51,32 @@ def srt_text(timeline: otio.schema.Timeline) -> str:
         text = line["text"] if line.get("take") else f"[missing line {line['id']}] {line['text']}"
         start, end = line["speech_in"], max(line["speech_out"], line["speech_in"] + 1)
         lines.append(_cut_line(text, float(Fraction(start) / rate), float(Fraction(end) / rate)))
-    return cues_text(cues_from_alignment(lines, SubtitleRules(frame_rate=rate)))
+    return cues_from_alignment(lines, SubtitleRules(frame_rate=rate))
+
+
+def srt_text(timeline: otio.schema.Timeline) -> str:
+    """The cut's subtitles, made to the Netflix English timed-text rules of
+    :mod:`roughcut.speech.subtitles` (42 characters a line, 2 lines, 17 characters a second, 5/6 to
+    7 s, 2 frames between cues) from each line's script words; a missing line is shown in brackets."""
+    from roughcut.speech.subtitles import srt_text as cues_text
+
+    return cues_text(cut_cues(timeline))
+
+
+def vtt_text(timeline: otio.schema.Timeline) -> str:
+    """The cut's subtitles as WebVTT: the same cues as :func:`srt_text`."""
+    from roughcut.speech.subtitles import vtt_text as cues_text
+
+    return cues_text(cut_cues(timeline))
 
 
 def write_srt(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """Write the cut's SubRip subtitles to ``path``."""
     path.write_text(srt_text(timeline), encoding="utf-8")
+    return path
+
+
+def write_vtt(timeline: otio.schema.Timeline, path: Path) -> Path:
+    """Write the cut's WebVTT subtitles to ``path``."""
+    path.write_text(vtt_text(timeline), encoding="utf-8")
     return path
