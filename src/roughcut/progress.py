@@ -18,7 +18,7 @@ from rich.progress import (
 T = TypeVar("T")
 
 _enabled = False
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # one line per message at any width
 
 
 def enable(on: bool = True) -> None:

@@ -146,15 +146,12 @@ def output_folder(root: Path, config: dict[str, Any]) -> Path:
         raise ConfigError(f"{where} must be a folder name inside the project (got {value!r})")
     folded = Path(os.path.normpath(root / value))
     if not folded.is_relative_to(root) or folded == root:
+        raise ConfigError(f"{where} {value!r} lies outside the project folder; use --out to write elsewhere")
+    if not folded.resolve().is_relative_to(root.resolve()):  # a link leading out
         raise ConfigError(
-            f"{where} {value!r} lies outside the project folder; use --out to write elsewhere"
+            f"{folded}: the output folder is a link out of the project; not followed "
+            "(remove the link, or use --out to write elsewhere)"
         )
-    if folded.is_symlink() or any(p.is_symlink() for p in folded.parents if p.is_relative_to(root)):
-        if not folded.resolve().is_relative_to(root.resolve()):
-            raise ConfigError(
-                f"{folded}: the output folder is a link out of the project; not followed "
-                "(remove the link, or use --out to write elsewhere)"
-            )
     return folded
 
 

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from roughcut._cli._format import format_bytes
 
-console = Console()
+console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
 _store_option = click.option(
     "--store",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-console = Console()
+console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
 
 
 @click.command()

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from roughcut.errors import ConfigError
 
-console = Console()
+console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
 EXPORTS = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "srt", "html", "mp4")
 
 
@@ -25,29 +25,60 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 def _params(values: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """``IDIOM.NAME=VALUE`` options as idiom parameters, each of the type of its default."""
+    from roughcut.edit import registry
+
     params: dict[str, dict[str, object]] = {}
     for key, value in _pairs(values, "--param").items():
         idiom, dot, name = key.partition(".")
         if not dot:
             raise ConfigError(f"--param {key}={value}: expected IDIOM.PARAMETER=VALUE")
-        parsed: object = value
-        for cast in (int, float):
-            try:
-                parsed = cast(value)
-                break
-            except ValueError:
-                continue
-        params.setdefault(idiom, {})[name] = parsed
+        item = registry().get(idiom)
+        if item is None:
+            raise ConfigError(
+                f"--param {key}={value}: unknown idiom {idiom!r}; idioms: {', '.join(registry())}"
+            )
+        if name not in item.params:
+            known = ", ".join(item.params) or "none"
+            raise ConfigError(
+                f"--param {key}={value}: idiom {idiom!r} has no parameter {name!r}; its parameters: {known}"
+            )
+        params.setdefault(idiom, {})[name] = _typed(value, item.params[name], f"--param {key}={value}")
     return params
+
+
+def _typed(value: str, default: object, where: str) -> object:
+    """``value`` read as the type of ``default`` (a finite number, true/false or text)."""
+    import math
+
+    if isinstance(default, bool):
+        if value.lower() in ("true", "yes", "1", "false", "no", "0"):
+            return value.lower() in ("true", "yes", "1")
+        raise ConfigError(f"{where}: expected true or false")
+    if isinstance(default, int | float):
+        try:
+            number = int(value) if isinstance(default, int) else float(value)
+        except ValueError:
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            raise ConfigError(f"{where}: expected {kind}") from None
+        if math.isnan(number) or (math.isinf(number) and not math.isinf(default)):
+            raise ConfigError(f"{where}: expected a finite number")
+        return number
+    return value
 
 
 def _pace(value: str | None) -> str | float | None:
     if value is None:
         return None
     try:
-        return float(value)
+        scale = float(value)
     except ValueError:
         return value
+    import math
+
+    if not math.isfinite(scale) or scale <= 0:
+        raise ConfigError(f"--pace {value}: expected tight, normal, relaxed or a positive pause scale")
+    return scale
 
 
 @click.command()

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from roughcut._cli._format import format_duration, format_rate
 
-console = Console()
+console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
 
 
 @click.command()

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
 
 _PRESET_NAMES = ("ebu-r128", "atsc-a85", "streaming-dialogue")
 

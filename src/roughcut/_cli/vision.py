@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
 
 
 def _align(project, store):
@@ -93,6 +93,8 @@ def analyze(
         click.echo(
             json.dumps({"takes": summary, "errors": [str(e) for e in result.errors], "note": note}, indent=2)
         )
+        if not result.takes:  # every take failed: the job did nothing
+            raise click.exceptions.Exit(1)
         return
     table = Table(title=f"{len(result.takes)} takes analysed in {project.root}")
     table.add_column("take", no_wrap=True, min_width=max((len(r["take"]) for r in summary), default=4))
@@ -112,6 +114,9 @@ def analyze(
         console.print(f"[red]error:[/red] {error}", highlight=False)
     if note:
         console.print(note)
+    if not result.takes:
+        console.print(f"[red]error:[/red] no take in {project.root} could be analysed", highlight=False)
+        raise click.exceptions.Exit(1)
 
 
 COMMANDS = [analyze]

@@ -24,7 +24,7 @@ def serve(project: Path, port: int, open_browser: bool) -> None:
     server = make_server(project)
     sock = bind(port)
     url = address(sock)
-    console = Console()
+    console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
     console.print(
         f"Editing room for {project.resolve()}: [bold]{url}[/bold]  (Ctrl+C to stop)", highlight=False
     )

@@ -175,7 +175,9 @@ class OutputDir:
             yield part
             self._commit(name, path, part)
         except OSError as exc:
-            raise RoughcutError(f"{path}: cannot write ({exc.strerror or exc}); the previous file is kept") from None
+            raise RoughcutError(
+                f"{path}: cannot write ({exc.strerror or exc}); the previous file is kept"
+            ) from None
         finally:
             with contextlib.suppress(FileNotFoundError):
                 part.unlink()
