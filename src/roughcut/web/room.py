@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -111,8 +112,7 @@ class EditingRoom:
             self.coverage = coverage
             self._progress("Syncing external sound", 0, 1)
             self.sound = synced_sound(self.project, coverage)
-            # The room's own state file must be writable before anything runs.
-            OutputDir(self.output_dir).check([STATE_NAME])
+            self._claim_state()
             self._make_proxies()
             self._make_thumbnails()
             self._find_exports()
@@ -127,6 +127,20 @@ class EditingRoom:
         except Exception as exc:  # a bug: say so on the page, keep the server up
             log.exception("editing room: loading %s failed", self.root)
             self.status = Status("error", "Could not open the project", error=f"{type(exc).__name__}: {exc}")
+
+    def _claim_state(self) -> None:
+        """Make sure the room can save its state before anything runs. A state file roughcut did
+        not write (or that changed since) is not read nor overwritten: it is renamed aside."""
+        out = OutputDir(self.output_dir)
+        try:
+            out.check([STATE_NAME])
+        except RoughcutError as exc:
+            path = out.path(STATE_NAME)
+            if path.is_symlink() or not path.is_file() or path.parent.is_symlink():
+                raise
+            aside = path.with_name(f"state.unused-{time.strftime('%Y%m%d-%H%M%S')}.json")
+            path.rename(aside)
+            log.warning("%s: saved editing state not used (%s); kept as %s", path, exc, aside.name)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.status = Status("loading", stage, done, total)
@@ -178,7 +192,7 @@ class EditingRoom:
         if not path.is_file():
             return None
         try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
+            saved = json.loads(path.read_text(encoding="utf-8"), parse_constant=_not_a_number)
             settings = Settings(
                 style=saved["style"],
                 weights={k: float(v) for k, v in saved["weights"].items()},
@@ -714,6 +728,10 @@ def _param(idiom: str, name: str, value: Any) -> Any:
     if isinstance(default, str) and not isinstance(value, str):
         raise RequestError(f"{what} must be text (got {value!r})")
     return value
+
+
+def _not_a_number(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _finite(value: float) -> float | None:
