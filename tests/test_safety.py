@@ -280,3 +280,17 @@ def test_script_outputs_go_beside_the_script_not_into_the_current_folder(tmp_pat
     assert not (elsewhere / "roughcut_out").exists()
     assert (project / "roughcut_out" / "scene_dialogue.csv").is_file()
     assert "scene_dialogue.csv" in made_files(project / "roughcut_out")
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "folder"])
+def test_an_unreadable_cache_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    cache = tmp_path / "store.sqlite"
+    if kind == "folder":
+        cache.mkdir()
+    else:
+        cache.write_bytes(b"SQLite format 3\x00" + b"\x01" * 50 if kind == "truncated" else os.urandom(8192))
+    monkeypatch.setenv("ROUGHCUT_CACHE", str(cache))
+    result = CliRunner().invoke(main, ["cache", "info"], terminal_width=40)
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"error: {cache}: the analysis cache cannot be read")

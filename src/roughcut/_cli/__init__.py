@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sqlite3
 import sys
 
 import click
@@ -36,6 +37,14 @@ class _Group(click.Group):
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             error_line(f"{where}{exc.strerror or exc}")
+            sys.exit(1)
+        except sqlite3.DatabaseError as exc:  # the analysis cache: garbage, truncated or a folder
+            from roughcut.store import default_store_path
+
+            error_line(
+                f"{default_store_path()}: the analysis cache cannot be read ({exc}); move it aside "
+                "(roughcut makes a new one)"
+            )
             sys.exit(1)
 
 
