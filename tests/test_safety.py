@@ -294,3 +294,23 @@ def test_an_unreadable_cache_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 1, result.output
     (line,) = result.output.splitlines()
     assert line.startswith(f"error: {cache}: the analysis cache cannot be read")
+
+
+def test_a_file_beside_the_input_never_replaces_the_users(tmp_path: Path) -> None:
+    """``roughcut subtitles take.mp4`` writes ``take.srt`` beside the take: never over the user's."""
+    from roughcut.export.files import file_writing, write_file
+
+    (tmp_path / "take.srt").write_text("the user's subtitles")
+    with pytest.raises(RoughcutError, match="take.srt: exists and was not made by roughcut"):
+        write_file(tmp_path / "take.srt", "1\n")
+    assert (tmp_path / "take.srt").read_text() == "the user's subtitles"
+    write_file(tmp_path / "take.srt", "forced\n", overwrite=True)  # --force
+    assert (tmp_path / "take.srt").read_text() == "forced\n"
+    write_file(tmp_path / "other.srt", "1\n")
+    with file_writing(tmp_path / "other.srt") as part:  # roughcut's own: replaced atomically
+        part.write_text("2\n")
+    assert (tmp_path / "other.srt").read_text() == "2\n"
+    (tmp_path / "link.srt").symlink_to(tmp_path / "outside.srt")
+    with pytest.raises(RoughcutError, match="is a link"):
+        write_file(tmp_path / "link.srt", "x", overwrite=True)
+    assert not (tmp_path / "outside.srt").exists()

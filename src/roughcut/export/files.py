@@ -128,7 +128,7 @@ class OutputDir:
         for name in names:
             self._check_one(name, made)
 
-    def _check_one(self, name: str, made: Mapping[str, str | None]) -> Path:
+    def _check_one(self, name: str, made: Mapping[str, str | None], *, overwrite: bool = False) -> Path:
         path = self.path(name)
         folder = self.root
         for part in PurePosixPath(name).parts[:-1]:
@@ -145,6 +145,8 @@ class OutputDir:
             raise RoughcutError(f"{path}: is a link; roughcut does not write through links")
         if not stat.S_ISREG(info.st_mode):
             raise RoughcutError(f"{path}: exists and is not a plain file; not overwritten")
+        if overwrite:  # the user said so (``--force``): any plain file, still never through a link
+            return path
         if name not in made:
             raise RoughcutError(f"{path}: exists and was not made by roughcut; not overwritten")
         recorded = made[name]
@@ -159,11 +161,12 @@ class OutputDir:
     # Writing
 
     @contextlib.contextmanager
-    def writing(self, name: str) -> Iterator[Path]:
+    def writing(self, name: str, *, overwrite: bool = False) -> Iterator[Path]:
         """``with out.writing("scene_1.aaf") as part: write(part)``: yields a new hidden file in the
         target's folder with the same suffix; when the block ends without an error the file replaces
-        ``name`` atomically and is recorded. On an error the previous file stays as it was."""
-        path = self._check_one(name, self.made())
+        ``name`` atomically and is recorded. On an error the previous file stays as it was.
+        ``overwrite`` (the user's ``--force``) lets it replace a plain file roughcut did not make."""
+        path = self._check_one(name, self.made(), overwrite=overwrite)
         self._make_folders(name)
         part = path.with_name(f".{path.stem}{_PART}{secrets.token_hex(4)}{path.suffix}")
         try:
@@ -173,7 +176,7 @@ class OutputDir:
             raise RoughcutError(f"{path}: cannot write ({exc.strerror})") from None
         try:
             yield part
-            self._commit(name, path, part)
+            self._commit(name, path, part, overwrite)
         except OSError as exc:
             raise RoughcutError(
                 f"{path}: cannot write ({exc.strerror or exc}); the previous file is kept"
@@ -208,13 +211,13 @@ class OutputDir:
             if folder.is_symlink() or not folder.is_dir():
                 raise RoughcutError(f"{folder}: is a link or not a folder; not written through")
 
-    def _commit(self, name: str, path: Path, part: Path) -> None:
+    def _commit(self, name: str, path: Path, part: Path, overwrite: bool = False) -> None:
         with open(part, "rb+") as handle:
             os.fsync(handle.fileno())
         digest = _sha256(part)
         with self._locked():
             made = self.made()
-            self._check_one(name, made)  # another roughcut may have written it meanwhile: fine
+            self._check_one(name, made, overwrite=overwrite)  # another roughcut's write is fine
             os.replace(part, path)
             made[name] = digest
             self._save(made)
@@ -248,3 +251,18 @@ class OutputDir:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+def file_writing(path: str | Path, *, overwrite: bool = False) -> contextlib.AbstractContextManager[Path]:
+    """:meth:`OutputDir.writing` for one file the user named or that goes beside the input (``--out
+    FILE``, ``take.srt`` beside ``take.mp4``): ``with file_writing(path) as part: write(part)``. Its
+    folder's ``.roughcut-files`` records it, so roughcut replaces it later but never a user's file."""
+    path = Path(path)
+    return OutputDir(path.parent).writing(path.name, overwrite=overwrite)
+
+
+def write_file(path: str | Path, data: str | bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path`` as :func:`file_writing` does; returns ``path``."""
+    with file_writing(path, overwrite=overwrite) as part:
+        part.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
