@@ -96,7 +96,10 @@ class OutputDir:
             try:
                 json.loads(manifest.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError):
-                raise RoughcutError(f"{manifest}: unreadable list of files roughcut made") from None
+                raise RoughcutError(
+                    f"{manifest}: unreadable list of the files roughcut made; move it aside (roughcut "
+                    "then treats every file already in the folder as yours and writes only new names)"
+                ) from None
 
     # ------------------------------------------------------------------------------------------
     # What is there
@@ -114,6 +117,7 @@ class OutputDir:
             or "\\" in name
             or "\x00" in name
             or name.startswith("/")
+            or name.endswith("/")
             or any(p in (".", "..") for p in parts)
             or name.split("/")[-1] in (MANIFEST, LOCK, LEGACY_MANIFEST)
             or _PART in name
