@@ -314,3 +314,16 @@ def test_a_file_beside_the_input_never_replaces_the_users(tmp_path: Path) -> Non
     with pytest.raises(RoughcutError, match="is a link"):
         write_file(tmp_path / "link.srt", "x", overwrite=True)
     assert not (tmp_path / "outside.srt").exists()
+
+
+def test_what_a_killed_writer_left_is_swept(tmp_path: Path) -> None:
+    folder = OutputDir(tmp_path)
+    folder.write_text("scene_1.mp4", "good")
+    stale = tmp_path / ".scene_1.rc-part-dead.mp4"  # kill -9 during a render
+    fresh = tmp_path / ".scene_1.rc-part-live.mp4"  # another process rendering now
+    stale.write_text("half")
+    fresh.write_text("half")
+    os.utime(stale, (1, 1))
+    OutputDir(tmp_path)
+    assert not stale.exists() and fresh.exists()
+    assert (tmp_path / "scene_1.mp4").read_text() == "good"

@@ -22,6 +22,7 @@ import os
 import secrets
 import stat
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -38,6 +39,8 @@ LOCK = ".roughcut-files.lock"
 LEGACY_MANIFEST = ".roughcut-made"
 _FORMAT = 2
 _PART = ".rc-part-"
+#: A part file untouched this long (seconds) was left by a killed writer and is removed.
+STALE_PART_S = 3600.0
 _thread_lock = threading.Lock()
 
 
@@ -100,6 +103,20 @@ class OutputDir:
                     f"{manifest}: unreadable list of the files roughcut made; move it aside (roughcut "
                     "then treats every file already in the folder as yours and writes only new names)"
                 ) from None
+
+        self._sweep_parts()
+
+    def _sweep_parts(self) -> None:
+        """Remove what a killed writer left: its hidden part files, untouched for an hour."""
+        now = time.time()
+        for folder, dirs, names in os.walk(self.root):  # links to folders are not followed
+            dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+            for name in names:
+                if name.startswith(".") and _PART in name:
+                    path = Path(folder) / name
+                    with contextlib.suppress(OSError):
+                        if not path.is_symlink() and now - path.lstat().st_mtime > STALE_PART_S:
+                            path.unlink()
 
     # ------------------------------------------------------------------------------------------
     # What is there
