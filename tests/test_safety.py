@@ -327,3 +327,20 @@ def test_what_a_killed_writer_left_is_swept(tmp_path: Path) -> None:
     OutputDir(tmp_path)
     assert not stale.exists() and fresh.exists()
     assert (tmp_path / "scene_1.mp4").read_text() == "good"
+
+
+def test_edit_says_which_takes_it_left_out(demo_project: Path, tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "scene"
+    shutil.copytree(demo_project, project, ignore=shutil.ignore_patterns("roughcut_out"))
+    (project / "roughcut.toml").write_text('coverage = "truth"\n')
+    (project / "takes" / "C01 nora's take.mp4").write_bytes(os.urandom(4096))  # unreadable
+    result = CliRunner().invoke(main, ["-q", "edit", str(project), "--format", "edl"], terminal_width=40)
+    assert result.exit_code == 0, result.output
+    left_out = [line for line in result.output.splitlines() if "left out of the cut" in line]
+    assert left_out == [
+        "warning: takes/C01 nora's take.mp4: left out of the cut (it could not be read or analysed; "
+        "`roughcut analyze` says why)"
+    ]
+    assert (project / "roughcut_out" / "scene_1.edl").is_file()

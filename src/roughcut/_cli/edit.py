@@ -188,6 +188,22 @@ def edit(  # type: ignore[no-untyped-def]
         ),
     )
     print_cut(result)
+    _say_takes_left_out(project, result)
+
+
+def _say_takes_left_out(project_dir: Path, result) -> None:  # type: ignore[no-untyped-def]
+    """A warning per take of the project that is not in the cut's coverage (it could not be read)."""
+    from roughcut.project import Project
+
+    project = Project.open(project_dir)
+    used = {Path(t["path"]).resolve() for t in result.timeline.metadata.get("roughcut", {}).get("takes", [])}
+    for take in project.takes:
+        if take.resolve() not in used:
+            console.print(
+                f"[yellow]warning:[/yellow] {project.take_name(take)}: left out of the cut (it could not "
+                "be read or analysed; `roughcut analyze` says why)",
+                highlight=False,
+            )
 
 
 def print_cut(result) -> None:  # type: ignore[no-untyped-def]
