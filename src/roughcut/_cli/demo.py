@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 
 @click.command()

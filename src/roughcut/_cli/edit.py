@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from roughcut.errors import ConfigError
+from roughcut.progress import LineConsole
 
-console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
+console = LineConsole()
 EXPORTS = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "srt", "html", "mp4")
 
 

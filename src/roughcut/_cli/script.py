@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 _FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 _OUT = click.option(

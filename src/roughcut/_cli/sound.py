@@ -7,10 +7,11 @@ import math
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 _PRESET_NAMES = ("ebu-r128", "atsc-a85", "streaming-dialogue")
 

@@ -6,12 +6,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from roughcut.errors import RoughcutError
+from roughcut.progress import LineConsole
 
-console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
+console = LineConsole()
 
 
 def _read_script(path: Path):  # type: ignore[no-untyped-def]

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console(soft_wrap=True)  # a message is one line, never wrapped at the width
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 
 def _align(project, store):
