@@ -22,7 +22,7 @@ from roughcut.script.errors import ScriptError  # noqa: E402
 from roughcut.speech.subtitles import read_subtitles  # noqa: E402
 
 FUZZ = settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     database=None,
