@@ -59,7 +59,8 @@ def analyze_project(
     alignments = align_project(project, script, store=store)
     problems = [f"{take}: {a.problem}" for take, a in alignments.items() if a.problem]
     vision = analyze_vision(project, store=store, workers=workers)
-    problems += [str(error) for error in vision.errors]
+    said = "\n".join(problems)  # a file both stages failed to read is said once
+    problems += [str(error) for error in vision.errors if str(error) not in said]
     spoken = {
         take: [SpokenLine(line.line_id, line.character, line.start_s, line.end_s) for line in a.lines]
         for take, a in alignments.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -17,8 +17,33 @@ from rich.progress import (
 
 T = TypeVar("T")
 
+#: Columns a table gets when the output is not a terminal (a pipe, a log file, a test's runner).
+PIPE_WIDTH = 200
+
+
+class LineConsole(Console):
+    """roughcut's console: a message is one line, never wrapped at the terminal's width (so a long
+    path never splits its words), and where the output is not a terminal, tables get at least
+    :data:`PIPE_WIDTH` columns, whatever ``COLUMNS`` says. Output is then the same at any width."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("soft_wrap", True)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        if self.is_terminal:
+            return size
+        return ConsoleDimensions(max(size.width, PIPE_WIDTH), size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
 _enabled = False
-console = Console(stderr=True)
+console = LineConsole(stderr=True)
 
 
 def enable(on: bool = True) -> None:

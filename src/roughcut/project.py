@@ -86,9 +86,14 @@ def write_config(root: str | Path) -> Path:
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / CONFIG_NAME
-    if path.exists():
-        raise RoughcutError(f"{path}: already exists; not overwritten")
-    path.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    try:  # created new or not at all: never over a file, never through a link
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except FileExistsError:
+        raise RoughcutError(f"{path}: already exists; not overwritten") from None
+    except OSError as exc:
+        raise RoughcutError(f"{path}: cannot write ({exc.strerror})") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(CONFIG_TEMPLATE)
     return path
 
 
@@ -104,8 +109,8 @@ class Project:
 
     @property
     def output_dir(self) -> Path:
-        """Where everything roughcut makes goes (created on first use)."""
-        return self.root / self.config.get("output", DEFAULT_OUTPUT)
+        """Where everything roughcut makes goes (created on first use); always inside the project."""
+        return output_folder(self.root, self.config)
 
     def take_name(self, take: Path) -> str:
         """A take's name as users see it: its path relative to the project folder."""
@@ -123,7 +128,7 @@ class Project:
             raise RoughcutError(f"{root}: not a folder")
         config_path = root / CONFIG_NAME
         config = load_config(config_path) if config_path.exists() else {}
-        output = root / config.get("output", DEFAULT_OUTPUT)
+        output = output_folder(root, config)
         files = sorted(_walk(root, skip=output))
         takes = tuple(p for p in files if p.suffix.lower() in VIDEO_SUFFIXES)
         audio = tuple(p for p in files if p.suffix.lower() in AUDIO_SUFFIXES)
@@ -131,11 +136,41 @@ class Project:
         return cls(root=root, script=script, takes=takes, audio=audio, config=config)
 
 
+def output_folder(root: Path, config: dict[str, Any]) -> Path:
+    """The project's output folder from ``roughcut.toml``'s ``output`` (default ``roughcut_out``).
+    It must lie inside the project, by its name and after following links: a ``ConfigError``
+    otherwise (an explicit ``--out`` is how to write elsewhere)."""
+    value = config.get("output", DEFAULT_OUTPUT)
+    where = f"{root / CONFIG_NAME}: output"
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where} must be a folder name inside the project (got {value!r})")
+    folded = Path(os.path.normpath(root / value))
+    if not folded.is_relative_to(root) or folded == root:
+        raise ConfigError(f"{where} {value!r} lies outside the project folder; use --out to write elsewhere")
+    if not folded.resolve().is_relative_to(root.resolve()):  # a link leading out
+        raise ConfigError(
+            f"{folded}: the output folder is a link out of the project; not followed "
+            "(remove the link, or use --out to write elsewhere)"
+        )
+    return folded
+
+
 def _walk(root: Path, *, skip: Path) -> list[Path]:
-    """Every file below ``root`` (following linked folders), except hidden ones and ``skip``."""
+    """Every file below ``root`` (following linked folders, each folder once even when links loop),
+    except hidden ones and ``skip``."""
     found = []
+    seen: set[tuple[int, int]] = set()
     for folder, dirs, names in os.walk(root, followlinks=True):
         here = Path(folder)
+        try:
+            info = here.stat()
+        except OSError:
+            dirs[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen:  # a link back to a folder walked already
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
         dirs[:] = [d for d in dirs if not d.startswith(".") and here / d != skip]
         found.extend(here / n for n in names if not n.startswith("."))
     return found

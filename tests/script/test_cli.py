@@ -14,8 +14,16 @@ from roughcut._cli import main
 DATA = Path(__file__).parent / "data"
 
 
+WRITERS = {"breakdown", "lines", "fountain", "analyze"}
+
+
 def run(*args: str, cwd: Path):
-    """Run ``roughcut -q ARGS`` in the folder ``cwd``; its output and the files in ``cwd/roughcut_out``."""
+    """Run ``roughcut -q ARGS`` in the folder ``cwd``; its output and the files in ``cwd/roughcut_out``.
+    A command that writes gets a copy of its script in ``cwd`` (its output goes beside the script)."""
+    if args[0] == "script" and args[1] in WRITERS and "--out" not in args:
+        copy = cwd / Path(args[2]).name
+        copy.write_bytes(Path(args[2]).read_bytes())
+        args = (*args[:2], str(copy), *args[3:])
     before = Path.cwd()
     os.chdir(cwd)
     try:

@@ -46,15 +46,22 @@ def _loaded(project: Path) -> EditingRoom:
     return room
 
 
+#: The address test clients play the room at: the room refuses any other Host (DNS rebinding).
+BASE_URL = "http://127.0.0.1:8765"
+#: The one content type the room accepts changes in.
+JSON = {"Content-Type": "application/json"}
+
+
 def make_client(room: EditingRoom):  # type: ignore[no-untyped-def]
-    """A Starlette test client on the room's app (unhandled errors come back as 500s)."""
+    """A Starlette test client on the room's app (unhandled errors come back as 500s), sending
+    ``Host: 127.0.0.1:8765`` as a browser on the room's page does."""
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
-    return TestClient(create_app(room.root, room=room), raise_server_exceptions=False)
+    return TestClient(create_app(room.root, room=room), raise_server_exceptions=False, base_url=BASE_URL)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from PIL import Image
 
 from roughcut.demo import load_truth
 from roughcut.web import EditingRoom, create_app
+from tests.web.conftest import BASE_URL, JSON
 
 FPS = Fraction(24000, 1001)
 
@@ -116,7 +117,7 @@ def test_a_project_without_analysis_says_why(tmp_path: Path, client) -> None:
     assert status["state"] == "error" and "no takes" in status["error"]
     from starlette.testclient import TestClient
 
-    with TestClient(create_app(tmp_path, room=room)) as other:
+    with TestClient(create_app(tmp_path, room=room), base_url=BASE_URL) as other:
         response = other.get("/api/state")
     assert response.status_code == 503 and "no takes" in response.json()["error"]
 
@@ -194,7 +195,7 @@ def test_reset_goes_back_to_the_defaults(client) -> None:
     first = client.get("/api/state").json()
     client.post("/api/pin", json={"line": "1.2", "take": "A01_wide.mp4"})
     client.post("/api/settings", json={"weights": {"start_wide": 0.0}, "pace": "tight"})
-    reset = client.post("/api/reset").json()
+    reset = client.post("/api/reset", json={}).json()
     assert reset["settings"] == first["settings"]
     assert _takes(reset) == _takes(first)
 
@@ -207,7 +208,7 @@ def test_two_clients_see_the_same_state(room: EditingRoom) -> None:
     from starlette.testclient import TestClient
 
     app = create_app(room.root, room=room)
-    with TestClient(app) as one, TestClient(app) as two:
+    with TestClient(app, base_url=BASE_URL) as one, TestClient(app, base_url=BASE_URL) as two:
         version = two.get("/api/status").json()["version"]
         one.post("/api/pin", json={"line": "1.6", "take": "A01_wide.mp4"})
         status = two.get("/api/status").json()
@@ -373,7 +374,7 @@ def test_only_files_roughcut_made_are_served(client, web_project: Path, tmp_path
     manifest.write_text(json.dumps(made))
     assert client.get("/files/notes.txt").status_code == 404
     assert client.get("/files/.web/state.json").status_code == 404  # not written before a change
-    client.post("/api/reset")
+    client.post("/api/reset", json={})
     assert client.get("/files/.web/state.json").status_code == 200
 
 
@@ -421,9 +422,9 @@ def test_every_weight_zero_is_refused(shared_client) -> None:
 def test_malformed_requests(shared_client) -> None:
     client = shared_client
     for response in (
-        client.post("/api/settings", content=b"{not json"),
-        client.post("/api/settings", content=b"[1, 2]"),
-        client.post("/api/settings", content=b"\xff\xfe"),
+        client.post("/api/settings", content=b"{not json", headers=JSON),
+        client.post("/api/settings", content=b"[1, 2]", headers=JSON),
+        client.post("/api/settings", content=b"\xff\xfe", headers=JSON),
         client.get("/api/settings"),
         client.get("/api/nothing"),
         client.get("/static/nothing.js"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from roughcut._cli._format import format_bytes
+from roughcut.progress import LineConsole
 
-console = Console()
+console = LineConsole()
 _store_option = click.option(
     "--store",
     type=click.Path(dir_okay=False, path_type=Path),

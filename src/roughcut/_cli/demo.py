@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-console = Console()
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 
 @click.command()

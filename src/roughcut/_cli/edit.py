@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from roughcut.errors import ConfigError
+from roughcut.progress import LineConsole
 
-console = Console()
+console = LineConsole()
 EXPORTS = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "srt", "html", "mp4")
 
 
@@ -25,29 +25,60 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 def _params(values: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """``IDIOM.NAME=VALUE`` options as idiom parameters, each of the type of its default."""
+    from roughcut.edit import registry
+
     params: dict[str, dict[str, object]] = {}
     for key, value in _pairs(values, "--param").items():
         idiom, dot, name = key.partition(".")
         if not dot:
             raise ConfigError(f"--param {key}={value}: expected IDIOM.PARAMETER=VALUE")
-        parsed: object = value
-        for cast in (int, float):
-            try:
-                parsed = cast(value)
-                break
-            except ValueError:
-                continue
-        params.setdefault(idiom, {})[name] = parsed
+        item = registry().get(idiom)
+        if item is None:
+            raise ConfigError(
+                f"--param {key}={value}: unknown idiom {idiom!r}; idioms: {', '.join(registry())}"
+            )
+        if name not in item.params:
+            known = ", ".join(item.params) or "none"
+            raise ConfigError(
+                f"--param {key}={value}: idiom {idiom!r} has no parameter {name!r}; its parameters: {known}"
+            )
+        params.setdefault(idiom, {})[name] = _typed(value, item.params[name], f"--param {key}={value}")
     return params
+
+
+def _typed(value: str, default: object, where: str) -> object:
+    """``value`` read as the type of ``default`` (a finite number, true/false or text)."""
+    import math
+
+    if isinstance(default, bool):
+        if value.lower() in ("true", "yes", "1", "false", "no", "0"):
+            return value.lower() in ("true", "yes", "1")
+        raise ConfigError(f"{where}: expected true or false")
+    if isinstance(default, int | float):
+        try:
+            number = int(value) if isinstance(default, int) else float(value)
+        except ValueError:
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            raise ConfigError(f"{where}: expected {kind}") from None
+        if math.isnan(number) or (math.isinf(number) and not math.isinf(default)):
+            raise ConfigError(f"{where}: expected a finite number")
+        return number
+    return value
 
 
 def _pace(value: str | None) -> str | float | None:
     if value is None:
         return None
     try:
-        return float(value)
+        scale = float(value)
     except ValueError:
         return value
+    import math
+
+    if not math.isfinite(scale) or scale <= 0:
+        raise ConfigError(f"--pace {value}: expected tight, normal, relaxed or a positive pause scale")
+    return scale
 
 
 @click.command()
@@ -157,6 +188,22 @@ def edit(  # type: ignore[no-untyped-def]
         ),
     )
     print_cut(result)
+    _say_takes_left_out(project, result)
+
+
+def _say_takes_left_out(project_dir: Path, result) -> None:  # type: ignore[no-untyped-def]
+    """A warning per take of the project that is not in the cut's coverage (it could not be read)."""
+    from roughcut.project import Project
+
+    project = Project.open(project_dir)
+    used = {Path(t["path"]).resolve() for t in result.timeline.metadata.get("roughcut", {}).get("takes", [])}
+    for take in project.takes:
+        if take.resolve() not in used:
+            console.print(
+                f"[yellow]warning:[/yellow] {project.take_name(take)}: left out of the cut (it could not "
+                "be read or analysed; `roughcut analyze` says why)",
+                highlight=False,
+            )
 
 
 def print_cut(result) -> None:  # type: ignore[no-untyped-def]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from roughcut._cli._format import format_duration, format_rate
+from roughcut.progress import LineConsole
 
-console = Console()
+console = LineConsole()
 
 
 @click.command()

@@ -5,19 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 _FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 _OUT = click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("roughcut_out"),
-    show_default=True,
-    help="Folder to write into (roughcut never writes over a file it did not make).",
+    default=None,
+    help="Folder to write into (default: the output folder of the script's own folder, "
+    "roughcut_out beside it). roughcut never writes over a file it did not make.",
 )
 
 
@@ -33,6 +34,21 @@ def _read(file: Path):  # type: ignore[no-untyped-def]
 def _written(paths: list[Path]) -> None:
     for path in paths:
         console.print(f"wrote {path}", highlight=False)
+
+
+def _write(file: Path, out_dir: Path | None, files: dict[str, str]) -> None:
+    """Write ``files`` (name → text) into ``out_dir``, by default the output folder of the folder
+    the script lies in (its ``roughcut.toml`` ``output``, else ``roughcut_out``), never the current
+    folder; every name is checked before any is written."""
+    from roughcut.export.files import OutputDir
+
+    if out_dir is None:
+        from roughcut.project import CONFIG_NAME, load_config, output_folder
+
+        folder = file.resolve().parent
+        config = load_config(folder / CONFIG_NAME) if (folder / CONFIG_NAME).is_file() else {}
+        out_dir = output_folder(folder, config)
+    _written(OutputDir(out_dir).write_many(files))
 
 
 @click.group()
@@ -58,10 +74,10 @@ def check(file: Path) -> None:
 @script.command()
 @_FILE
 @_OUT
-def breakdown(file: Path, out_dir: Path) -> None:
+def breakdown(file: Path, out_dir: Path | None) -> None:
     """Break FILE down by scene and character; print the tables, write JSON and CSVs."""
     from roughcut.script.breakdown import breakdown as break_down
-    from roughcut.script.output import breakdown_json, cast_csv, scenes_csv, write_outputs
+    from roughcut.script.output import breakdown_json, cast_csv, scenes_csv
 
     result = break_down(_read(file))
     table = Table(title=f"{result.title or file.name}: {len(result.scenes)} scenes, {result.pages:.2f} pages")
@@ -105,51 +121,48 @@ def breakdown(file: Path, out_dir: Path) -> None:
         f"{result.dialogue_seconds / 60:.1f} min of dialogue at {result.words_per_minute} words a minute"
     )
     stem = file.stem
-    _written(
-        write_outputs(
-            out_dir,
-            {
-                f"{stem}_breakdown.json": breakdown_json(result),
-                f"{stem}_scenes.csv": scenes_csv(result),
-                f"{stem}_cast.csv": cast_csv(result),
-            },
-        )
+    _write(
+        file,
+        out_dir,
+        {
+            f"{stem}_breakdown.json": breakdown_json(result),
+            f"{stem}_scenes.csv": scenes_csv(result),
+            f"{stem}_cast.csv": cast_csv(result),
+        },
     )
 
 
 @script.command()
 @_FILE
 @_OUT
-def lines(file: Path, out_dir: Path) -> None:
+def lines(file: Path, out_dir: Path | None) -> None:
     """Write the dialogue of FILE as a CSV (line id, scene, character, text) editors can read."""
-    from roughcut.script.output import dialogue_csv, write_outputs
+    from roughcut.script.output import dialogue_csv
 
     parsed = _read(file)
-    _written(write_outputs(out_dir, {f"{file.stem}_dialogue.csv": dialogue_csv(parsed)}))
+    _write(file, out_dir, {f"{file.stem}_dialogue.csv": dialogue_csv(parsed)})
 
 
 @script.command()
 @_FILE
 @_OUT
-def fountain(file: Path, out_dir: Path) -> None:
+def fountain(file: Path, out_dir: Path | None) -> None:
     """Convert FILE (Fountain, FDX or transcript) to Fountain in the output folder."""
     from roughcut.script import write_fountain
-    from roughcut.script.output import write_outputs
 
     parsed = _read(file)
-    _written(write_outputs(out_dir, {f"{file.stem}.fountain": write_fountain(parsed)}))
+    _write(file, out_dir, {f"{file.stem}.fountain": write_fountain(parsed)})
 
 
 @script.command()
 @_FILE
 @_OUT
-def analyze(file: Path, out_dir: Path) -> None:
+def analyze(file: Path, out_dir: Path | None) -> None:
     """Per-line sentiment, intensity, emotion, language and keywords; each scene's emotional arc."""
     import json
     from dataclasses import asdict
 
     from roughcut.script.analysis import INTENSE, analyze_lines, emotional_arcs
-    from roughcut.script.output import write_outputs
 
     parsed = _read(file)
     analyses = analyze_lines(parsed)
@@ -185,7 +198,7 @@ def analyze(file: Path, out_dir: Path) -> None:
         "arcs": [asdict(arc) for arc in arcs.values()],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    _written(write_outputs(out_dir, {f"{file.stem}_text_analysis.json": text}))
+    _write(file, out_dir, {f"{file.stem}_text_analysis.json": text})
 
 
 COMMANDS = [script]

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 _PRESET_NAMES = ("ebu-r128", "atsc-a85", "streaming-dialogue")
 

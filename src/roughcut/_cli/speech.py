@@ -6,12 +6,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from roughcut.errors import RoughcutError
+from roughcut.progress import LineConsole
 
-console = Console()
+console = LineConsole()
 
 
 def _read_script(path: Path):  # type: ignore[no-untyped-def]
@@ -145,6 +145,8 @@ def _rules(cps: float, fps: str):  # type: ignore[no-untyped-def]
         rate = Fraction(fps)
     except (ValueError, ZeroDivisionError) as exc:
         raise RoughcutError(f"--fps {fps!r}: not a frame rate (such as 24000/1001 or 25)") from exc
+    if rate <= 0:
+        raise RoughcutError(f"--fps {fps!r}: a frame rate must be above 0 (such as 24000/1001 or 25)")
     return SubtitleRules(max_cps=cps, frame_rate=rate)
 
 

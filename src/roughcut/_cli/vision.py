@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from roughcut.progress import LineConsole
+
+console = LineConsole()
 
 
 def _align(project, store):
@@ -93,6 +94,8 @@ def analyze(
         click.echo(
             json.dumps({"takes": summary, "errors": [str(e) for e in result.errors], "note": note}, indent=2)
         )
+        if not result.takes:  # every take failed: the job did nothing
+            raise click.exceptions.Exit(1)
         return
     table = Table(title=f"{len(result.takes)} takes analysed in {project.root}")
     table.add_column("take", no_wrap=True, min_width=max((len(r["take"]) for r in summary), default=4))
@@ -112,6 +115,9 @@ def analyze(
         console.print(f"[red]error:[/red] {error}", highlight=False)
     if note:
         console.print(note)
+    if not result.takes:
+        console.print(f"[red]error:[/red] no take in {project.root} could be analysed", highlight=False)
+        raise click.exceptions.Exit(1)
 
 
 COMMANDS = [analyze]

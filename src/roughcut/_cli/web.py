@@ -15,8 +15,7 @@ from roughcut.errors import RoughcutError
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
 def serve(project: Path, port: int, open_browser: bool) -> None:
     """Edit PROJECT in the browser: mix idioms, set the pace, pin takes, preview and export."""
-    from rich.console import Console
-
+    from roughcut.progress import LineConsole
     from roughcut.web.server import address, bind, make_server
 
     if not project.is_dir():
@@ -24,7 +23,7 @@ def serve(project: Path, port: int, open_browser: bool) -> None:
     server = make_server(project)
     sock = bind(port)
     url = address(sock)
-    console = Console()
+    console = LineConsole()
     console.print(
         f"Editing room for {project.resolve()}: [bold]{url}[/bold]  (Ctrl+C to stop)", highlight=False
     )

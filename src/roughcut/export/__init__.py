@@ -63,32 +63,34 @@ def write_all(
     scene = timeline.metadata.get("roughcut", {}).get("scene", "1")
     stem = name or f"scene_{scene}"
     written: dict[str, Path] = {}
+    out.check(stem + SUFFIXES[fmt] for fmt in formats)  # nothing is written when one name is refused
     for fmt in formats:
         filename = stem + SUFFIXES[fmt]
-        if fmt in WRITERS:
-            written[fmt] = WRITERS[fmt][1](timeline, out.claim(filename))
-        elif fmt == "kdenlive":
-            from roughcut.export.mlt import write_mlt
-
-            written[fmt] = write_mlt(timeline, out.claim(filename))
-        elif fmt == "srt":
-            from roughcut.export.srt import write_srt
-
-            written[fmt] = write_srt(timeline, out.claim(filename))
-        elif fmt == "vtt":
-            from roughcut.export.srt import write_vtt
-
-            written[fmt] = write_vtt(timeline, out.claim(filename))
-        elif fmt == "html":
+        if fmt == "html":
             from roughcut.export.report import write_report
 
             written[fmt] = write_report(timeline, out, filename)
-        elif fmt == "mp4":
-            from roughcut.export.preview import render_preview
+            continue
+        with out.writing(filename) as part:
+            if fmt in WRITERS:
+                WRITERS[fmt][1](timeline, part)
+            elif fmt == "kdenlive":
+                from roughcut.export.mlt import write_mlt
 
-            written[fmt] = render_preview(
-                timeline, out.claim(filename), burn_in=burn_in, height=preview_height
-            )
+                write_mlt(timeline, part)
+            elif fmt == "srt":
+                from roughcut.export.srt import write_srt
+
+                write_srt(timeline, part)
+            elif fmt == "vtt":
+                from roughcut.export.srt import write_vtt
+
+                write_vtt(timeline, part)
+            elif fmt == "mp4":
+                from roughcut.export.preview import render_preview
+
+                render_preview(timeline, part, burn_in=burn_in, height=preview_height)
+        written[fmt] = out.path(filename)
     return written
 
 

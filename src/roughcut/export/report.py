@@ -48,7 +48,8 @@ class _Thumbnails:
                     take["path"], width=THUMB_WIDTH, start_frame=todo[0], end_frame=todo[-1] + 1
                 ):
                     if frame.index in frames:
-                        save_image(frame.image, self.out.claim(self.name(take, frame.index)))
+                        with self.out.writing(self.name(take, frame.index)) as part:
+                            save_image(frame.image, part)
             except MediaError:
                 failed.update(self.name(take, f) for f in todo)
         return failed
@@ -118,6 +119,4 @@ def report_html(timeline: otio.schema.Timeline, out: OutputDir, stem: str) -> st
 
 
 def write_report(timeline: otio.schema.Timeline, out: OutputDir, name: str) -> Path:
-    path = out.claim(name)
-    path.write_text(report_html(timeline, out, Path(name).name.split(".")[0]), encoding="utf-8")
-    return path
+    return out.write_text(name, report_html(timeline, out, Path(name).name.split(".")[0]))

@@ -58,6 +58,8 @@ def _parse_xml(data: bytes | str, source: str) -> _Node:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise ScriptError(source, exc.lineno, f"not valid XML: {expat.ErrorString(exc.code)}") from exc
+    except LookupError as exc:  # an XML declaration naming an encoding Python does not know
+        raise ScriptError(source, 1, f"declares an unknown text encoding ({exc})") from None
     if not root.children:
         raise ScriptError(source, 1, "not XML: no root element")
     return root.children[0]

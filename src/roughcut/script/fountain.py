@@ -63,6 +63,8 @@ def classify(line: str, next_line: str) -> str:
     s = line.strip()
     if _PAGE_BREAK.match(s):
         return "page_break"
+    if not s:  # a line of spaces only (Fountain's way to keep a blank line inside an element)
+        return "action"
     first = s[0]
     if first == "!":
         return "action"

@@ -14,6 +14,12 @@ Routes:
 
 Every error is a JSON ``{"error": message}`` with a 4xx status (5xx only for a bug, without its
 traceback).
+
+No other web page can drive the room (:class:`_Guard`): every request must name the room itself in
+its ``Host`` (``127.0.0.1``, ``localhost`` or ``[::1]`` with the port it serves, so a DNS-rebound
+name is refused), a ``POST`` must carry ``Content-Type: application/json`` (which a page of another
+origin cannot send without a CORS preflight the room never answers) and, when the browser names its
+``Origin``, that origin must be the room's own.
 """
 
 from __future__ import annotations
@@ -86,12 +92,87 @@ class _JsonErrors:
                 await _error(500, message)(scope, receive, send)
 
 
+#: Names the room answers to; anything else in ``Host`` is refused (DNS rebinding).
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+#: The largest request body accepted, bytes.
+MAX_BODY = 1 << 20
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _refuse(status: int, message: str) -> JSONResponse:
+    return _error(status, message)
+
+
+class _Guard:
+    """Refuses requests that do not come from the room's own page: a ``Host`` that is not the
+    loopback name and port served, a state change without ``Content-Type: application/json``, an
+    ``Origin`` or a ``Sec-Fetch-Site`` of another site."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = self.problem(scope)
+        if problem:
+            await _refuse(*problem)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def problem(scope: Scope) -> tuple[int, str] | None:
+        """``(status, message)`` when the request is refused, else ``None``."""
+        headers: dict[str, str] = {}
+        for key, value in scope.get("headers", []):
+            name = key.decode("latin-1").lower()
+            if name in headers and name in ("host", "origin", "content-type"):
+                return 400, f"more than one {name} header"
+            headers[name] = value.decode("latin-1")
+        host = headers.get("host", "")
+        server = scope.get("server") or (None, None)
+        hostname, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+        if not hostname:
+            hostname, port = host, ""
+        served = str(server[1]) if server[1] is not None else None
+        if port == "" and served == "80":
+            port = "80"
+        if hostname.lower() not in LOOPBACK_NAMES or (served is not None and port != served):
+            return 403, (
+                f"refused: Host {host!r} is not this editing room; open it at "
+                f"http://127.0.0.1:{served or '<port>'}/"
+            )
+        if headers.get("sec-fetch-site") == "cross-site" and scope.get("path", "/") != "/":
+            return 403, "refused: a request from another web site"
+        if scope.get("method", "GET") in _SAFE_METHODS:
+            return None
+        origin = headers.get("origin")
+        if origin is not None and origin.lower() != f"http://{host}".lower():
+            return 403, f"refused: a request from another origin ({origin})"
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return 415, "a change must be sent as JSON (Content-Type: application/json)"
+        length = headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            return 413, f"the request body must be at most {MAX_BODY} bytes"
+        return None
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise RequestError(f"the request body must be at most {MAX_BODY} bytes", 413)
     try:
-        body = json.loads(raw or b"{}")
+        body = json.loads(raw or b"{}", parse_constant=_no_constants)
     except (ValueError, UnicodeDecodeError):
         raise RequestError("the request body is not valid JSON") from None
+    except RecursionError:
+        raise RequestError("the request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise RequestError("the request body must be a JSON object")
     return body
@@ -171,13 +252,13 @@ def create_app(project_dir: str | Path, *, room: EditingRoom | None = None) -> S
             RoughcutError: _on_roughcut_error,
             HTTPException: _on_http_error,
         },
-        middleware=[Middleware(_JsonErrors)],
+        middleware=[Middleware(_JsonErrors), Middleware(_Guard)],
     )
     app.state.room = room
     return app
 
 
 def _index(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise RequestError(f"a take number must be a whole number (got {text!r})", 404)
     return int(text)

@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -24,7 +25,7 @@ from roughcut.edit import Cut, SceneCoverage, edit_scene, registry, styles_from_
 from roughcut.edit.pacing import PACES
 from roughcut.edit.run import synced_sound
 from roughcut.errors import RoughcutError
-from roughcut.export.files import MANIFEST, OutputDir
+from roughcut.export.files import OutputDir, made_files
 from roughcut.project import Project
 from roughcut.web.coverage import load_coverage
 
@@ -111,8 +112,7 @@ class EditingRoom:
             self.coverage = coverage
             self._progress("Syncing external sound", 0, 1)
             self.sound = synced_sound(self.project, coverage)
-            with self._files_lock:  # every name the room writes, claimed before anything runs
-                OutputDir(self.output_dir).claim(STATE_NAME)
+            self._claim_state()
             self._make_proxies()
             self._make_thumbnails()
             self._find_exports()
@@ -127,6 +127,20 @@ class EditingRoom:
         except Exception as exc:  # a bug: say so on the page, keep the server up
             log.exception("editing room: loading %s failed", self.root)
             self.status = Status("error", "Could not open the project", error=f"{type(exc).__name__}: {exc}")
+
+    def _claim_state(self) -> None:
+        """Make sure the room can save its state before anything runs. A state file roughcut did
+        not write (or that changed since) is not read nor overwritten: it is renamed aside."""
+        out = OutputDir(self.output_dir)
+        try:
+            out.check([STATE_NAME])
+        except RoughcutError as exc:
+            path = out.path(STATE_NAME)
+            if path.is_symlink() or not path.is_file() or path.parent.is_symlink():
+                raise
+            aside = path.with_name(f"state.unused-{time.strftime('%Y%m%d-%H%M%S')}.json")
+            path.rename(aside)
+            log.warning("%s: saved editing state not used (%s); kept as %s", path, exc, aside.name)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.status = Status("loading", stage, done, total)
@@ -178,7 +192,7 @@ class EditingRoom:
         if not path.is_file():
             return None
         try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
+            saved = json.loads(path.read_text(encoding="utf-8"), parse_constant=_not_a_number)
             settings = Settings(
                 style=saved["style"],
                 weights={k: float(v) for k, v in saved["weights"].items()},
@@ -272,14 +286,20 @@ class EditingRoom:
                     raise RequestError("params must be an object of idiom → {parameter: value}")
                 merged_params = {k: dict(v) for k, v in settings.params.items()}
                 for name, values in params.items():
-                    merged_params.setdefault(name, {}).update(values)
+                    merged_params.setdefault(name, {}).update(
+                        {key: _param(name, key, value) for key, value in values.items()}
+                    )
                 settings = replace(settings, params=merged_params)
                 # An idiom's parameters are checked when it counts; check them now even at weight 0.
                 trial = {name: max(1.0, settings.weights.get(name, 0.0)) for name in params}
                 self._solve(replace(settings, weights={**settings.weights, **trial}))
             if "pace" in request:
                 pace = request["pace"]
-                if isinstance(pace, bool) or not isinstance(pace, str | int | float):
+                if (
+                    isinstance(pace, bool)
+                    or not isinstance(pace, str | int | float)
+                    or (not isinstance(pace, str) and not (math.isfinite(pace) and pace > 0))
+                ):
                     raise RequestError(f"pace must be {', '.join(PACES)} or a pause scale (got {pace!r})")
                 settings = replace(settings, pace=pace if isinstance(pace, str) else float(pace))
             for key in ("j_cut_frames", "l_cut_frames"):
@@ -321,11 +341,11 @@ class EditingRoom:
         settings = asdict(self.settings)
         settings["weights"] = dict(self.settings.weights)
         settings["pins"] = dict(self.settings.pins)
-        text = json.dumps(settings, indent=1, sort_keys=True)
-        path = self.output_dir / STATE_NAME  # claimed at load, so no export ever waits on it
-        part = path.with_name(f"{path.name}.part")
-        part.write_text(text, encoding="utf-8")
-        part.replace(path)
+        try:
+            text = json.dumps(settings, indent=1, sort_keys=True, allow_nan=False)
+        except ValueError:  # never reached: every number is checked on the way in
+            raise RequestError("a setting is not a finite number; not saved") from None
+        OutputDir(self.output_dir).write_text(STATE_NAME, text)
 
     # ------------------------------------------------------------------------------------------
     # Export
@@ -400,11 +420,7 @@ class EditingRoom:
         return path.resolve()
 
     def _made(self) -> set[str]:
-        manifest = self.output_dir / MANIFEST
-        try:
-            return set(json.loads(manifest.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            return set()
+        return set(made_files(self.output_dir))
 
     # ------------------------------------------------------------------------------------------
     # Thumbnails: cached in <output>/.web/thumbs, made once at load
@@ -441,12 +457,10 @@ class EditingRoom:
         assert self.coverage is not None
         take = self.coverage.takes[take_index]
         image = thumbnail(take.path, seconds=Fraction(frame) / take.frame_rate, width=THUMB_WIDTH)
-        with self._files_lock:
-            target = OutputDir(self.output_dir).claim(name)
-        part = target.with_name(f"{target.stem}.{threading.get_ident()}.part.jpg")
-        save_image(image, part)
-        part.replace(target)
-        return target
+        out = OutputDir(self.output_dir)
+        with out.writing(name) as part:
+            save_image(image, part)
+        return out.path(name)
 
     def _make_proxies(self) -> None:
         """H.264 proxies of the takes a browser cannot play, in ``<output>/.web/proxies`` (kept while
@@ -474,15 +488,12 @@ class EditingRoom:
                 path.is_file() and name in self._made() and path.stat().st_mtime >= take.path.stat().st_mtime
             )
             if not fresh:
-                with self._files_lock:
-                    target = OutputDir(self.output_dir).claim(name)
-                part = target.with_name(f"{target.stem}.part.mp4")
                 try:
-                    make_proxy(take, part)
+                    with OutputDir(self.output_dir).writing(name) as part:
+                        make_proxy(take, part)
                 except MediaError as exc:  # the page says the take cannot play; the rest goes on
                     log.warning("%s", exc)
                     continue
-                part.replace(target)
             self.proxies[index] = path.resolve()
         if wanted:
             self._progress(stage, len(wanted), len(wanted))
@@ -691,6 +702,36 @@ def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise RequestError(f"{what} must be a number (got {value!r})")
     return float(value)
+
+
+def _param(idiom: str, name: str, value: Any) -> Any:
+    """An idiom parameter from the page, checked against the type of its default."""
+    item = registry().get(idiom)
+    if item is None:
+        raise RequestError(f"unknown idiom {idiom!r}; idioms: {', '.join(sorted(registry()))}")
+    if name not in item.params:
+        known = ", ".join(item.params) or "none"
+        raise RequestError(f"idiom {idiom!r} has no parameter {name!r}; its parameters: {known}")
+    default = item.params[name]
+    what = f"parameter {idiom}.{name}"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise RequestError(f"{what} must be true or false (got {value!r})")
+        return value
+    if isinstance(default, int | float):
+        number = _number(value, what)
+        if isinstance(default, int):
+            if not number.is_integer():
+                raise RequestError(f"{what} must be a whole number (got {value!r})")
+            return int(number)
+        return number
+    if isinstance(default, str) and not isinstance(value, str):
+        raise RequestError(f"{what} must be text (got {value!r})")
+    return value
+
+
+def _not_a_number(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _finite(value: float) -> float | None:

@@ -21,9 +21,10 @@ let pendingTimer = null;
 
 async function api(method, url, body) {
   const options = { method, headers: {} };
-  if (body !== undefined) {
+  if (method !== "GET") {
+    // The room accepts changes only as JSON from its own page (see web/app.py).
     options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
+    options.body = JSON.stringify(body === undefined ? {} : body);
   }
   const response = await fetch(url, options);
   let data;
