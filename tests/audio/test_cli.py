@@ -166,3 +166,18 @@ def test_loudness_json_is_valid_json_for_silence_and_short_clips(tmp_path: Path)
         assert report["integrated_lufs"] is None or isinstance(report["integrated_lufs"], float)
         assert report["loudness_range_lu"] is None  # undefined for under 3 s
     assert json.loads(_run("loudness", str(tmp_path / "silence.wav"), "--json")[1])["true_peak_dbtp"] is None
+
+
+@pytest.mark.parametrize("command", ["clean", "loudness"])
+def test_sound_commands_never_write_through_a_link(jfk: Path, command: str) -> None:
+    """An output name that is a link (even a dangling one) is refused, with or without --force,
+    and nothing appears where it points."""
+    elsewhere = jfk.parent / "elsewhere"
+    elsewhere.mkdir()
+    outside = elsewhere / "victim.wav"
+    link = jfk.with_name("out.wav")
+    link.symlink_to(outside)
+    extra = ["--preset", "ebu-r128"] if command == "loudness" else ["--denoise", "gate"]
+    code, output = _run(command, str(jfk), *extra, "--out", str(link), "--force")
+    assert code == 1 and "link" in output, output
+    assert not outside.exists() and link.is_symlink()

@@ -163,6 +163,7 @@ def clean(
     from roughcut.audio.files import read_dialogue, write_audio
     from roughcut.audio.loudness import normalize_loudness
     from roughcut.errors import RoughcutError
+    from roughcut.export.files import file_writing
 
     target = out or file.with_name(f"{file.stem}.clean.wav")
     if target.resolve() == file.resolve():
@@ -208,7 +209,8 @@ def clean(
         )
     for note in report.notes:
         lines.append(f"note: {note}")
-    write_audio(target, samples, dialogue.sample_rate, force=force, time_of_day_s=dialogue.time_of_day_s)
+    with file_writing(target, overwrite=force) as part:  # atomic, never through a link
+        write_audio(part, samples, dialogue.sample_rate, force=True, time_of_day_s=dialogue.time_of_day_s)
     for line in lines:
         console.print(line, highlight=False)
     console.print(f"wrote {target}")
@@ -238,6 +240,7 @@ def loudness(
     from roughcut.audio.files import read_dialogue, write_audio
     from roughcut.audio.loudness import PRESETS, measure_loudness, normalize_loudness
     from roughcut.errors import RoughcutError
+    from roughcut.export.files import file_writing
     from roughcut.media import probe, read_audio
 
     audio = read_audio(file, sample_rate=None, mono=False)
@@ -291,7 +294,8 @@ def loudness(
         if target.exists() and not force:
             raise RoughcutError(f"{target}: already exists; not overwritten (use --force)")
         normalized = normalize_loudness(samples, rate, preset)
-        write_audio(target, normalized.samples, rate, force=force, time_of_day_s=probe(file).time_of_day_s)
+        with file_writing(target, overwrite=force) as part:  # atomic, never through a link
+            write_audio(part, normalized.samples, rate, force=True, time_of_day_s=probe(file).time_of_day_s)
         if not as_json:
             console.print(
                 f"wrote {target}: {normalized.after.gated_lufs(normalized.preset.dialogue_gated):.1f} LUFS, "
