@@ -58,3 +58,16 @@ def test_edit_names_a_bad_setting_in_one_line(demo_project: Path, demo_cache: Pa
         main, ["-q", "edit", str(demo_project), "--out", str(tmp_path), "--pin", "1.3=Z"]
     )
     assert result.exit_code == 1 and "pin 1.3=Z: no take match" in result.output
+
+
+def test_the_cli_and_the_room_offer_every_export_format() -> None:
+    """``roughcut edit --format`` and the room's export labels know every format the exporter writes."""
+    import re
+
+    from roughcut._cli.edit import EXPORTS
+    from roughcut.export import FORMATS
+
+    assert EXPORTS == FORMATS
+    script = (Path(__file__).resolve().parents[2] / "src/roughcut/web/static/app.js").read_text()
+    labels = re.search(r"FORMAT_LABELS = \{(.*?)\};", script, re.S).group(1)
+    assert set(re.findall(r"(\w+):", labels)) == set(FORMATS)

@@ -11,7 +11,9 @@ from roughcut.errors import ConfigError
 from roughcut.progress import LineConsole
 
 console = LineConsole()
-EXPORTS = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "srt", "html", "mp4")
+#: The formats of :data:`roughcut.export.FORMATS`, named here so the CLI starts without OTIO (a test
+#: keeps the two equal).
+EXPORTS = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "kdenlive", "srt", "vtt", "html", "mp4")
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

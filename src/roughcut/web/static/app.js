@@ -5,7 +5,7 @@ const $ = (id) => document.getElementById(id);
 const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f"];
 const FORMAT_LABELS = {
   otio: "OTIO", fcp7: "FCP7 XML", fcpx: "FCPXML", edl: "EDL", aaf: "AAF", ale: "ALE",
-  srt: "SRT", html: "Report", mp4: "Preview MP4",
+  kdenlive: "Kdenlive", srt: "SRT", vtt: "WebVTT", html: "Report", mp4: "Preview MP4",
 };
 const PACE_SCALES = { tight: 0.5, normal: 1.0, relaxed: 1.5 };
 // Takes the player keeps loaded at once (?videos=N in the address changes it).
