@@ -208,3 +208,35 @@ def test_an_edl_of_more_than_999_events_reads_back(tmp_path: Path) -> None:
     from roughcut.export.verify import differences
 
     assert differences(timeline, back, Fraction(rate)) == []
+
+
+def test_a_quote_in_a_take_name_writes_and_reads_back_in_every_format(tmp_path: Path) -> None:
+    """``nora's take.mp4``: the FCPXML adapter looked assets up by XPath predicates, which a quote
+    breaks; and media without timecode whose first event's source in equals its record in got its
+    timecodes written twice in the EDL. Every timeline format now writes and reads back frame-exact."""
+    from roughcut.export.adapters import WRITERS
+
+    rate = 24
+    timeline = otio.schema.Timeline(name="scene")
+    track = otio.schema.Track(kind=otio.schema.TrackKind.Video)
+    timeline.tracks.append(track)
+    for start, name in ((0, "nora's take"), (30, 'ben "wide"')):
+        media = otio.schema.ExternalReference(
+            target_url=(tmp_path / f"{name}.mp4").as_uri(),
+            available_range=otio.opentime.TimeRange(
+                otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(100, rate)
+            ),
+        )
+        track.append(
+            otio.schema.Clip(
+                name=name,
+                media_reference=media,
+                source_range=otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(48, rate)
+                ),
+            )
+        )
+    formats = [fmt for fmt in WRITERS if fmt != "ale"]
+    paths = write_all(timeline, tmp_path / "out", formats)
+    assert set(paths) == set(formats)
+    assert check_round_trip(timeline, paths) == {fmt: [] for fmt in formats}

@@ -2,8 +2,9 @@
 
 That adapter turns frame rates into integers (23.976 → 23, 29.97 → 29) and truncates seconds to
 frames with ``int(float(...))``, so FCPXML at NTSC rates neither writes nor reads back frame-exact.
-Loading this module replaces those few helpers with exact ``Fraction`` arithmetic; the adapter still
-writes and reads the format itself. Applied once, only by roughcut's FCPXML export and read-back.
+Loading this module replaces those few helpers with exact ``Fraction`` arithmetic, and its look-ups
+of assets by path and media by name (XPath predicates that break on a quote in a file name, as in
+``nora's take.mp4``) with plain comparisons; the adapter still writes and reads the format itself. Applied once, only by roughcut's FCPXML export and read-back.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def _seconds(text: str | None) -> Fraction:
 
 def _format_rate(element) -> float:  # type: ignore[no-untyped-def]
     return float(1 / _seconds(element.get("frameDuration")))
+
+
+def _child_with(parent, tag: str, attribute: str, value: str):  # type: ignore[no-untyped-def]
+    """The first ``tag`` child of ``parent`` whose ``attribute`` is ``value`` (any characters, quotes
+    included, which an XPath predicate cannot hold), or ``None``."""
+    return next((e for e in parent.iterfind(tag) if e.get(attribute) == value), None)
 
 
 def apply() -> None:
@@ -94,11 +101,23 @@ def apply() -> None:
             format_element = self.resource_element.find(f"./format[@id='{default_format_id}']")
         return _format_rate(format_element)
 
+    def asset_by_path(self, path):  # type: ignore[no-untyped-def]
+        return _child_with(self.resource_element, "asset", "src", path)
+
+    def media_by_name(self, name):  # type: ignore[no-untyped-def]
+        return _child_with(self.resource_element, "media", "name", name)
+
+    def asset_clip_by_name(self, name):  # type: ignore[no-untyped-def]
+        return _child_with(self.event_resource, "asset-clip", "name", name)
+
     module.to_rational_time = to_rational_time
     module.from_rational_time = from_rational_time
     module.FcpxOtio._framerate_to_frame_duration = staticmethod(framerate_to_frame_duration)
     module.FcpxOtio._calculate_rational_number = staticmethod(calculate_rational_number)
     module.FcpxOtio._frame_rate_from_element = frame_rate_from_element
+    module.FcpxOtio._asset_by_path = asset_by_path
+    module.FcpxOtio._media_by_name = media_by_name
+    module.FcpxOtio._asset_clip_by_name = asset_clip_by_name
     module.FcpxXml._format_frame_rate = format_frame_rate
     module.FcpxXml._number_of_frames = number_of_frames
     _applied = True

@@ -102,10 +102,10 @@ def _edl_block(block: str, rate: Fraction, drop: bool) -> list[str]:
     source's), the file named by ``SOURCE FILE`` (the adapter's ``FROM CLIP`` holds its whole URL),
     every line within 80 columns."""
     event, *comments = block.splitlines()
-    fields = event.split()
-    frames = [timecode_to_frame(stamp, rate) or 0 for stamp in fields[-4:]]
+    fields = list(re.finditer(r"\S+", event))[-4:]  # source in, out, record in, out
+    frames = [timecode_to_frame(field.group(), rate) or 0 for field in fields]
     source_in, record_in = frames[0], frames[2]
-    head = event[: event.rindex(fields[-4])]
+    head = event[: fields[0].start()]
     event = head + " ".join(timecode(f, rate, drop) for f in frames)
     lines = [event]
     for comment in comments:
