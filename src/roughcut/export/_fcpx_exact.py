@@ -4,7 +4,8 @@ That adapter turns frame rates into integers (23.976 → 23, 29.97 → 29) and t
 frames with ``int(float(...))``, so FCPXML at NTSC rates neither writes nor reads back frame-exact.
 Loading this module replaces those few helpers with exact ``Fraction`` arithmetic, and its look-ups
 of assets by path and media by name (XPath predicates that break on a quote in a file name, as in
-``nora's take.mp4``) with plain comparisons; the adapter still writes and reads the format itself. Applied once, only by roughcut's FCPXML export and read-back.
+``nora's take.mp4``) with plain comparisons; the adapter still writes and reads the format itself.
+Applied once, only by roughcut's FCPXML export and read-back.
 """
 
 from __future__ import annotations
