@@ -107,7 +107,8 @@ class TakeVision:
 
     ``frame_rate`` and ``frame_count`` are the take's native ones; ``sample_frames`` the native frame
     numbers analysed (about ``analysis_fps`` per second); ``cuts`` native frame numbers where a new
-    shot starts; ``sharpness`` the median variance of the Laplacian of the analysed frames' luma
+    shot starts; ``fades`` those where a fade from black starts or a fade to black ends (segments
+    are split at both); ``sharpness`` the median variance of the Laplacian of the analysed frames' luma
     (higher is sharper, at the analysis width), ``face_sharpness`` the same inside faces;
     ``problems`` what made the analysis partial (no faces, faces too small, rotated, odd shape).
     """
@@ -129,6 +130,7 @@ class TakeVision:
     face_sharpness: float | None
     soft: bool
     problems: tuple[str, ...] = field(default_factory=tuple)
+    fades: tuple[int, ...] = ()
 
     def frame_to_seconds(self, frame: int) -> float:
         return float(Fraction(frame) / self.frame_rate)

@@ -28,7 +28,7 @@ from roughcut.vision.speaking import mouth_activity, speaking_mask
 
 #: Store stage name and version (bump the version when results change).
 STAGE = "vision"
-VERSION = 3
+VERSION = 4
 #: Defaults: analysis frames per second and width in pixels.
 DEFAULT_FPS = 8
 DEFAULT_WIDTH = 640
@@ -238,12 +238,13 @@ def analyze_take(
     face_result = results[3] if searched else None
     if not sample_frames:
         raise MediaError(path, "no video frame could be decoded")
-    cuts = refine_cuts(path, cut_pairs)
-    raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), cuts)
+    cuts, fades = refine_cuts(path, cut_pairs)
+    shot_bounds = tuple(sorted({*cuts, *fades}))
+    raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), shot_bounds)
     tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
     tracks, persons = make_persons(tracks)
     frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
-    segments = _segments(sample_frames, tracks, cuts, frame_count, rate, analysis_fps)
+    segments = _segments(sample_frames, tracks, shot_bounds, frame_count, rate, analysis_fps)
     weights: dict[str | None, int] = {}
     for segment in segments:
         weights[segment.shot_size] = (
@@ -272,6 +273,7 @@ def analyze_take(
         people=people,
         segments=segments,
         cuts=cuts,
+        fades=fades,
         sharpness=sharpness,
         face_sharpness=face_sharpness,
         soft=sharpness < SOFT_BELOW,
