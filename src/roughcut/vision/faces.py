@@ -26,6 +26,7 @@ from roughcut.vision.geometry import (
     yaw_from_keypoints,
     yaw_from_landmarks,
 )
+from roughcut.vision.identity import ChipReservoir, FaceChip, chip_quality, cut_chip
 from roughcut.vision.model import FaceSample
 from roughcut.vision.speaking import EYE_CORNERS, LIP_LANDMARKS, lip_motion, lip_shape
 
@@ -91,15 +92,18 @@ class _OpenTrack:
     last_time: float = 0.0
     last_lips: np.ndarray | None = None
     appearance: list[np.ndarray] = field(default_factory=list)
+    chips: ChipReservoir = field(default_factory=ChipReservoir)
 
 
 @dataclass(frozen=True)
 class RawTrack:
-    """A finished track before speaking activity and persons are added."""
+    """A finished track before speaking activity and persons are added; ``chips`` the track's best
+    face chips spread over its length (for the identity embeddings, not stored)."""
 
     track_id: int
     samples: tuple[FaceSample, ...]
     appearance: tuple[float, ...]
+    chips: tuple[FaceChip, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -384,6 +388,23 @@ class FaceAnalyser(FrameAnalyser):
             score=float(obs.score),
         )
 
+    @staticmethod
+    def _sample_appearance(
+        image: np.ndarray, frame: int, time_s: float, obs: Observation, track: _OpenTrack
+    ) -> None:
+        """Colour on every ``APPEARANCE_EVERY``-th sample of a track; a face chip for the identity
+        model when this face is the best of its stretch of the track so far (larger, more frontal,
+        surer), so a track keeps a bounded number of good chips."""
+        if (len(track.samples) - 1) % APPEARANCE_EVERY == 0:
+            hist = _appearance(image, obs.box)
+            if hist is not None:
+                track.appearance.append(hist)
+        quality = chip_quality(obs.box[3], track.samples[-1].yaw, obs.score)
+        if track.chips.wants(time_s, quality):
+            chip = cut_chip(image, obs.box, frame=frame, quality=quality)
+            if chip is not None:
+                track.chips.offer(time_s, chip)
+
     def process_frame(self, frame: Frame) -> None:
         image = frame.image
         size = (image.shape[1], image.shape[0])
@@ -395,10 +416,7 @@ class FaceAnalyser(FrameAnalyser):
         for obs, track in zip(observations, tracks, strict=True):
             track.samples.append(self._sample(frame, obs, track, size))
             track.last_box, track.last_landmarks, track.last_time = obs.box, obs.landmarks, time_s
-            if (len(track.samples) - 1) % APPEARANCE_EVERY == 0:
-                hist = _appearance(image, obs.box)
-                if hist is not None:
-                    track.appearance.append(hist)
+            self._sample_appearance(image, frame.index, time_s, obs, track)
         if observations and self._count % SHARPNESS_EVERY == 0:
             largest = max(observations, key=lambda o: o.box[3])
             sharp = _laplacian_variance(image, largest.box)
@@ -421,6 +439,7 @@ class FaceAnalyser(FrameAnalyser):
                     track_id=track.track_id,
                     samples=tuple(track.samples),
                     appearance=tuple(float(v) for v in appearance),
+                    chips=track.chips.chips(),
                 )
             )
         sharpness = float(np.median(self._face_sharpness)) if self._face_sharpness else None

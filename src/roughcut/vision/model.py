@@ -46,7 +46,9 @@ class FaceTrack:
 
     Aligned with ``samples``: ``mouth_activity``, the lips' motion smoothed over about a third of a
     second (face heights per sample, 0 when unknown), and ``speaking``, the visual speaking decision.
-    ``appearance`` is a colour descriptor of the face used to tell people apart.
+    ``appearance`` is a colour descriptor of the face (it only breaks ties between people);
+    ``embeddings`` the identity model's unit embeddings of the track's best few face chips
+    (:mod:`roughcut.vision.identity`; empty when no chip could be aligned, e.g. profiles).
     """
 
     track_id: int
@@ -55,6 +57,7 @@ class FaceTrack:
     speaking: tuple[bool, ...]
     appearance: tuple[float, ...]
     person: str = ""
+    embeddings: tuple[tuple[float, ...], ...] = ()
 
     @property
     def start_frame(self) -> int:
@@ -81,7 +84,8 @@ class FaceTrack:
 @dataclass(frozen=True)
 class Person:
     """The face tracks of one person within a take. ``person_id`` is ``person1``, ``person2``… numbered
-    left to right by mean screen position; it is the name used in ``roughcut.toml``'s ``[characters]``."""
+    left to right by mean screen position; it is the name used in ``roughcut.toml``'s ``[characters]``.
+    ``embedding`` is the unit mean of its tracks' identity embeddings (empty when none has one)."""
 
     person_id: str
     track_ids: tuple[int, ...]
@@ -89,6 +93,7 @@ class Person:
     face_height: float
     appearance: tuple[float, ...]
     frames_visible: int
+    embedding: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

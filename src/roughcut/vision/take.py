@@ -20,6 +20,7 @@ from roughcut.progress import track
 from roughcut.vision.analyser import FrameAnalyser, run_pass
 from roughcut.vision.cuts import CutAnalyser, refine_cuts
 from roughcut.vision.faces import FaceAnalyser, RawTrack
+from roughcut.vision.identity import track_embeddings
 from roughcut.vision.model import FaceTrack, ShotSegment, TakeVision
 from roughcut.vision.persons import make_persons
 from roughcut.vision.sharpness import SOFT_BELOW, SharpnessAnalyser
@@ -28,7 +29,7 @@ from roughcut.vision.speaking import mouth_activity, speaking_mask
 
 #: Store stage name and version (bump the version when results change).
 STAGE = "vision"
-VERSION = 4
+VERSION = 5
 #: Defaults: analysis frames per second and width in pixels.
 DEFAULT_FPS = 8
 DEFAULT_WIDTH = 640
@@ -79,7 +80,10 @@ def _split_at_cuts(tracks: Sequence[RawTrack], cuts: Sequence[int]) -> list[RawT
         for k, part in enumerate(parts):
             track_id = raw.track_id if k == 0 else next_id
             next_id += k > 0
-            out.append(RawTrack(track_id=track_id, samples=tuple(part), appearance=raw.appearance))
+            chips = tuple(c for c in raw.chips if part[0].frame <= c.frame <= part[-1].frame)
+            out.append(
+                RawTrack(track_id=track_id, samples=tuple(part), appearance=raw.appearance, chips=chips)
+            )
     return out
 
 
@@ -242,7 +246,12 @@ def analyze_take(
     shot_bounds = tuple(sorted({*cuts, *fades}))
     raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), shot_bounds)
     tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
-    tracks, persons = make_persons(tracks)
+    # Identity: the best few face chips of every track (after the split at cuts) embedded once.
+    tracks = [
+        replace(track, embeddings=track_embeddings(raw.chips))
+        for track, raw in zip(tracks, raw_tracks, strict=True)
+    ]
+    tracks, persons = make_persons(tracks, shot_bounds=shot_bounds)
     frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
     segments = _segments(sample_frames, tracks, shot_bounds, frame_count, rate, analysis_fps)
     weights: dict[str | None, int] = {}
