@@ -98,12 +98,16 @@ class Person:
 
 @dataclass(frozen=True)
 class ShotSegment:
-    """A stretch of the take with one framing: native frames ``start_frame`` to ``end_frame`` (exclusive)."""
+    """A stretch of the take with one framing: native frames ``start_frame`` to ``end_frame`` (exclusive).
+
+    ``note`` says what limits the faces found there (``"no face found"``, faces too small...), or
+    is empty."""
 
     start_frame: int
     end_frame: int
     shot_size: str | None
     people: int
+    note: str = ""
 
 
 @dataclass(frozen=True)
