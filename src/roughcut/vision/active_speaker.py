@@ -17,6 +17,7 @@ flat however long the take. Where the model cannot run (no sound, faces smaller 
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass
 from fractions import Fraction
@@ -260,7 +261,7 @@ def _windows(length: int) -> list[tuple[int, int]]:
     """``length`` model frames cut into equal windows of at most ``WINDOW_FRAMES``."""
     count = max(1, -(-length // WINDOW_FRAMES))
     edges = np.linspace(0, length, count + 1).round().astype(int)
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+    return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
 def score_tracks(
@@ -365,3 +366,60 @@ def can_score(track, frame_height: int) -> bool:
     """Whether Light-ASD can judge ``track``: its median face box at least ``MIN_FACE_PX`` tall."""
     heights = sorted(s.box[3] for s in track.samples)
     return bool(heights) and heights[len(heights) // 2] * frame_height >= MIN_FACE_PX
+
+
+def decide_speakers(
+    path: str | Path,
+    tracks: list,
+    *,
+    frame_rate: Fraction,
+    frame_count: int,
+    frame_size: tuple[int, int],
+) -> tuple[list, list[str]]:
+    """``tracks`` (face tracks already decided by lip motion) with Light-ASD's decision wherever it
+    can run, and the problems that kept it from running (a take without sound: all lip motion).
+
+    A track the model judged gets ``speaking_source="light-asd"``, its 25 fps ``speech_frames`` and
+    ``speech_scores``, and ``speaking`` per analysed sample from the model; the others keep lip
+    motion (``speaking_source="lip-motion"``).
+    """
+    from dataclasses import replace
+
+    from roughcut.errors import MediaError
+    from roughcut.media import read_audio
+
+    if not tracks:
+        return list(tracks), []
+    judged = [t for t in tracks if can_score(t, frame_size[1])]
+    problems = []
+    if len(judged) < len(tracks):
+        problems.append(
+            f"{len(tracks) - len(judged)} of {len(tracks)} face tracks smaller than {MIN_FACE_PX} px: "
+            "speaking from lip motion there"
+        )
+    if not judged:
+        return list(tracks), problems
+    try:
+        sound = read_audio(path, sample_rate=SAMPLE_RATE).samples
+    except MediaError:
+        return list(tracks), [*problems, "no audio stream: speaking from lip motion, not the speaker model"]
+    speech = score_tracks(
+        path, judged, frame_rate=frame_rate, frame_count=frame_count, frame_size=frame_size, sound=sound
+    )
+    out = []
+    for track in tracks:
+        verdict = speech.get(track.track_id)
+        if verdict is None:
+            out.append(track)
+            continue
+        at_samples = verdict.at(np.array([s.frame for s in track.samples]))
+        out.append(
+            replace(
+                track,
+                speaking=tuple(bool(v) for v in at_samples),
+                speaking_source="light-asd",
+                speech_frames=tuple(int(f) for f in verdict.frames),
+                speech_scores=tuple(round(float(v), 3) for v in verdict.scores),
+            )
+        )
+    return out, problems

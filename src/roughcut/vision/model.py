@@ -58,6 +58,12 @@ class FaceTrack:
     appearance: tuple[float, ...]
     person: str = ""
     embeddings: tuple[tuple[float, ...], ...] = ()
+    #: What decided ``speaking``: ``"light-asd"`` (the audio-visual model, scored at 25 frames a second
+    #: on native ``speech_frames`` with ``speech_scores``, speaking minus silent logit) or
+    #: ``"lip-motion"`` (the fallback: no sound, face too small or too brief for the model).
+    speaking_source: str = "lip-motion"
+    speech_frames: tuple[int, ...] = ()
+    speech_scores: tuple[float, ...] = ()
 
     @property
     def start_frame(self) -> int:

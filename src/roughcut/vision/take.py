@@ -17,6 +17,7 @@ from roughcut.errors import ConfigError, MediaError, RoughcutError
 from roughcut.media import Frame, fingerprint, probe, read_frames
 from roughcut.media.rates import snap_frame_rate
 from roughcut.progress import track
+from roughcut.vision.active_speaker import decide_speakers
 from roughcut.vision.analyser import FrameAnalyser, run_pass
 from roughcut.vision.cuts import CutAnalyser, refine_cuts
 from roughcut.vision.faces import FaceAnalyser, RawTrack
@@ -290,6 +291,14 @@ def analyze_take(
     shot_bounds = tuple(sorted({*cuts, *fades}))
     raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), shot_bounds)
     tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
+    # Who speaks: Light-ASD on 25 fps face crops and the sound, lip motion where it cannot run.
+    tracks, speaking_problems = decide_speakers(
+        path,
+        tracks,
+        frame_rate=rate,
+        frame_count=max(info.video.frame_count, sample_frames[-1] + 1),
+        frame_size=(display_w, display_h),
+    )
     # Identity: the best few face chips of every track (after the split at cuts) embedded once.
     tracks = [
         replace(track, embeddings=track_embeddings(raw.chips))
@@ -332,6 +341,7 @@ def analyze_take(
         face_sharpness=face_sharpness,
         soft=sharpness < SOFT_BELOW,
         problems=tuple(_problems(info, analysis_size, tracks, searched))
+        + tuple(speaking_problems)
         + tuple(_segment_problems(segments, tracks)),
     )
 
