@@ -68,25 +68,33 @@ def agglomerate(
     the closest, ``colour`` (a distance between two groups) picks the one to merge.
     """
     groups = [list(g) for g in groups]
+    n = distances.shape[0]
+    known = ~np.isnan(distances)
+    member = np.zeros((len(groups), n))
+    for k, group in enumerate(groups):
+        member[k, group] = 1.0
+    # Between groups: sum and count of known item distances, and whether any pair is kept apart.
+    sums = member @ np.where(known, distances, 0.0) @ member.T
+    counts = member @ known.astype(float) @ member.T
+    kept_apart = member @ apart.astype(float) @ member.T > 0
     while len(groups) > 1:
-        candidates = []
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                ga, gb = groups[a], groups[b]
-                if apart[np.ix_(ga, gb)].any():
-                    continue
-                block = distances[np.ix_(ga, gb)]
-                if np.isnan(block).all():
-                    continue
-                d = float(np.nanmean(block))
-                if d <= threshold:
-                    candidates.append((d, a, b))
-        if not candidates:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where(counts > 0, sums / counts, np.inf)
+        mean[kept_apart] = np.inf
+        np.fill_diagonal(mean, np.inf)
+        best = float(mean.min())
+        if best > threshold:
             break
-        best = min(d for d, _, _ in candidates)
-        tied = [(a, b) for d, a, b in candidates if d <= best + TIE_MARGIN]
-        a, b = min(tied, key=lambda pair: colour(groups[pair[0]], groups[pair[1]]))
-        groups[a] = groups[a] + groups.pop(b)
+        tied = np.argwhere(np.triu(mean <= min(threshold, best + TIE_MARGIN), 1))
+        a, b = min(((int(i), int(j)) for i, j in tied), key=lambda p: colour(groups[p[0]], groups[p[1]]))
+        groups[a] = groups[a] + groups[b]
+        for matrix in (sums, counts):
+            matrix[a, :] += matrix[b, :]
+            matrix[:, a] += matrix[:, b]
+        kept_apart[a, :] |= kept_apart[b, :]
+        kept_apart[:, a] |= kept_apart[:, b]
+        del groups[b]
+        sums, counts, kept_apart = (np.delete(np.delete(m, b, 0), b, 1) for m in (sums, counts, kept_apart))
     return groups
 
 
