@@ -1,4 +1,9 @@
-"""The demo scene against its ground truth: shot size, people, positions, who speaks, who is visible."""
+"""The demo scene against its ground truth: shot size, people, positions, caching, the command.
+
+Who speaks is not tested on the demo: its faces are placed with the same mediapipe landmarks the
+analysis measures, so such a test is circular. It is tested on real footage with truth the code did
+not make: ``test_active_speaker.py`` (hamilton, two-person GRID scenes) and ``test_speaking_grid.py``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import pytest
 from roughcut.demo import load_truth
 from roughcut.project import Project
 from roughcut.store import Store
-from roughcut.vision import SpokenLine, analyze_project, assign_characters, line_visibility
+from roughcut.vision import SpokenLine, analyze_project, assign_characters
 from roughcut.vision.take import STAGE, VERSION
 
 
@@ -54,16 +59,6 @@ def test_shot_size_people_and_positions(demo) -> None:
             assert {s.yaw for s in track.samples} == {"frontal"}, name
 
 
-def test_characters_from_who_speaks(demo) -> None:
-    _, _, result, truth, spoken = demo
-    mapping = assign_characters(result.takes, spoken)
-    expected = {}
-    for name, take in truth.items():
-        for number, actor in enumerate(sorted(take["people"], key=lambda p: p["face_center"][0]), start=1):
-            expected[f"{name}:person{number}"] = actor["character"]
-    assert mapping == expected
-
-
 def test_characters_from_faces_across_takes(demo) -> None:
     """A close-up whose actor has no line in it is named after the same face in the other takes."""
     _, _, result, _, spoken = demo
@@ -78,26 +73,6 @@ def test_override_from_config(demo) -> None:
     mapping = assign_characters(result.takes, spoken, overrides=overrides)
     assert mapping["takes/A01_wide.mp4:person1"] == "GRACE"
     assert "takes/A01_wide.mp4:person2" not in mapping  # GRACE names one person per take
-
-
-def test_line_visibility_against_truth(demo) -> None:
-    _, _, result, truth, spoken = demo
-    mapping = assign_characters(result.takes, spoken)
-    rows = line_visibility(result.takes, spoken, mapping)
-    checked = 0
-    for name, take in truth.items():
-        visible = sorted(p["character"] for p in take["people"])
-        for line, row in zip(take["lines"], rows[name], strict=True):
-            assert row.line_id == line["id"]
-            assert row.speaker_visible == line["speaker_visible"], (name, line["id"])
-            assert row.shot_size == take["shot_size"]
-            assert sorted(row.visible_characters) == visible
-            if line["speaker_visible"]:
-                assert mapping[f"{name}:{row.visual_speaker}"] == line["character"], (name, line["id"])
-            else:
-                assert row.visual_speaker is None, (name, line["id"])
-            checked += 1
-    assert checked == sum(len(t["lines"]) for t in truth.values())
 
 
 def test_cached_per_take(demo) -> None:
@@ -126,30 +101,3 @@ def test_analyze_command(demo, monkeypatch: pytest.MonkeyPatch) -> None:
         name: (len(take["people"]), take["shot_size"]) for name, take in truth.items()
     }
     assert report["note"] == "vision only (--no-speech)" and not report["errors"]
-
-
-def test_who_speaks_from_the_real_alignment(demo) -> None:
-    """The whole chain: the speech stage's alignment names the persons and decides who is seen."""
-    align = pytest.importorskip("roughcut.speech.align")
-    from roughcut.script import read_script
-
-    project, store, result, truth, _ = demo
-    alignments = align.align_project(project, read_script(project.script), store=store)
-    spoken = {
-        name: [SpokenLine(a.line_id, a.character, a.start_s, a.end_s) for a in alignment.lines]
-        for name, alignment in alignments.items()
-    }
-    mapping = assign_characters(result.takes, spoken)
-    assert mapping == {
-        f"{name}:person{k}": actor["character"]
-        for name, take in truth.items()
-        for k, actor in enumerate(sorted(take["people"], key=lambda p: p["face_center"][0]), start=1)
-    }
-    rows = line_visibility(result.takes, spoken, mapping)
-    right = total = 0
-    for name, take in truth.items():
-        expected = {line["id"]: line["speaker_visible"] for line in take["lines"]}
-        for row in rows[name]:
-            total += 1
-            right += row.speaker_visible == expected[row.line_id]
-    assert total >= 30 and right / total >= 0.95
