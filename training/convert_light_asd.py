@@ -292,9 +292,8 @@ def main() -> None:
             expected = network(audio, video).numpy()
             if original is not None:
                 theirs = original(audio, video).numpy()
-                print(
-                    f"{name}: max abs difference this rebuild vs the authors' definition {np.max(np.abs(theirs - expected)):.2e}"
-                )
+                gap = np.max(np.abs(theirs - expected))
+                print(f"{name}: max abs difference this rebuild vs the authors' definition {gap:.2e}")
         (found,) = session.run(None, {"audio": audio.numpy(), "video": video.numpy()})
         speaking = float(np.mean(expected[0, :, 1] > expected[0, :, 0]))
         print(
