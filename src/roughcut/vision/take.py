@@ -300,10 +300,8 @@ def analyze_take(
         frame_size=(display_w, display_h),
     )
     # Identity: the best few face chips of every track (after the split at cuts) embedded once.
-    tracks = [
-        replace(track, embeddings=track_embeddings(raw.chips))
-        for track, raw in zip(tracks, raw_tracks, strict=True)
-    ]
+    chips = {raw.track_id: raw.chips for raw in raw_tracks}
+    tracks = [replace(track, embeddings=track_embeddings(chips.get(track.track_id, ()))) for track in tracks]
     tracks, persons = make_persons(tracks, shot_bounds=shot_bounds)
     frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
     framings = face_result.framings if face_result else ()
