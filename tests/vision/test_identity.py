@@ -262,3 +262,47 @@ def test_chip_reservoir_keeps_few_chips_spread_over_the_track() -> None:
     chips = reservoir.chips()
     assert 4 <= len(chips) <= 8
     assert chips[0].frame < 600 and chips[-1].frame > 1200  # both ends of the track
+
+
+def test_hamilton_persons_match_across_takes(hamilton: TakeVision) -> None:
+    """The clip cut in two takes (shots 1-2, shots 3-4): the performer is one identity in both, the
+    pianist and the audience other identities. Real embeddings; no new decode."""
+    from dataclasses import replace
+
+    def part(shots: tuple[int, int]) -> TakeVision:
+        tracks = [t for s in shots for t in _in_shot(hamilton, s)]
+        tracks, persons = make_persons(tracks, shot_bounds=[SHOTS[s][0] for s in shots[1:]])
+        return replace(hamilton, tracks=tuple(tracks), persons=persons)
+
+    first, second = part((0, 1)), part((2, 3))
+    ids = match_across_takes({"first": first, "second": second})
+    performer_long = _largest([t for t in _in_shot(first, 0) if _centre_x(t) > 0.5])
+    performer_medium = _largest(_in_shot(second, 2))
+    pianist = _largest([t for t in _in_shot(first, 1) if _centre_x(t) > 0.5])
+    performer = ids[("first", performer_long.person)]
+    assert ids[("second", performer_medium.person)] == performer
+    assert ids[("first", pianist.person)] != performer
+    audience = {t.person for t in _in_shot(second, 3)}
+    assert all(ids[("second", p)] != performer for p in audience)
+
+
+def _seconds(frame: int) -> float:
+    return frame * 100 / 2997
+
+
+def test_hamilton_character_named_from_voice_and_face(hamilton: TakeVision) -> None:
+    """The performer's voice is heard throughout (TRUTH.md); one line a shot. The face marked
+    speaking while the lines are heard is the performer's, so only the performer is named; during
+    shots 2 and 4 the performer is off screen and the faces seen do not speak."""
+    from roughcut.vision.speakers import SpokenLine, assign_characters
+
+    lines = [
+        SpokenLine(f"1.{k}", "LIN", _seconds(first) + 0.05, _seconds(last + 1) - 0.05)
+        for k, (first, last) in enumerate(SHOTS, start=1)
+    ]
+    mapping = assign_characters({"clip": hamilton}, {"clip": lines})
+    performer = _largest(_in_shot(hamilton, 2)).person
+    assert mapping == {f"clip:{performer}": "LIN"}
+    # Only the lines heard while the performer is off screen: nobody is named after them.
+    off_screen = [lines[1], lines[3]]
+    assert assign_characters({"clip": hamilton}, {"clip": off_screen}) == {}
