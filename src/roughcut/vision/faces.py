@@ -55,8 +55,8 @@ WIDE_VIEW_FACE = 0.2
 #: Normalised picture distance between analysed frames (see :mod:`roughcut.vision.cuts`, without
 #: the shift search) from which a frame starts a new view.
 NEW_VIEW_DISTANCE = 0.5
-#: Body landmarks (mediapipe pose) are looked for around the largest face on the first analysed frame
-#: of each new view and then on every n-th, while that face is small enough for a body to show.
+#: Body landmarks (mediapipe pose) are looked for around the largest face on the second analysed
+#: frame of each new view and then on every n-th, while that face is small enough for a body to show.
 POSE_EVERY = 24
 #: The tiled search runs on this many analysed frames from the first of each new view (a face found
 #: on fewer than ``MIN_TRACK_SAMPLES`` is dropped).
@@ -131,9 +131,10 @@ class FaceResult:
 
     tracks: tuple[RawTrack, ...]
     face_sharpness: float | None
-    #: ``(native frame, frame bottom)`` where body landmarks measured the framing (frame bottom in
-    #: face heights below the largest face's forehead, see :mod:`roughcut.vision.shot_size`).
-    framings: tuple[tuple[int, float], ...] = ()
+    #: ``(native frame, frame bottom, face height)`` where body landmarks measured the framing: the
+    #: frame bottom in face heights below the largest face's forehead (see
+    #: :mod:`roughcut.vision.shot_size`) and that face's height over the frame height.
+    framings: tuple[tuple[int, float, float], ...] = ()
 
 
 def _box_from_landmarks(points: np.ndarray) -> tuple[float, float, float, float]:
@@ -297,7 +298,7 @@ class FaceAnalyser(FrameAnalyser):
         self._view_start = 0
         self._pose = None
         self._last_pose = -POSE_EVERY
-        self._framings: list[tuple[int, float]] = []
+        self._framings: list[tuple[int, float, float]] = []
         self._recent_counts: list[int] = []
         self._face_sharpness: list[float] = []
         self._last_frame = -1
@@ -478,7 +479,8 @@ class FaceAnalyser(FrameAnalyser):
         x, y, w, h = largest.box
         if h / height >= POSE_MAX_FACE:
             return
-        if not (self._view_changed or self._count - self._last_pose >= POSE_EVERY):
+        # Not on a view's first frame: the mesh may still follow a face of the view before.
+        if not (self._count - self._view_start == 1 or self._count - self._last_pose >= POSE_EVERY):
             return
         self._last_pose = self._count
         if self._pose is None:  # model_complexity 1 ships with mediapipe (0 and 2 are downloaded)
@@ -499,7 +501,7 @@ class FaceAnalyser(FrameAnalyser):
         box = (x / width, y / height, w / width, h / height)
         bottom = frame_bottom_from_pose(points, box)
         if bottom is not None:
-            self._framings.append((frame.index, bottom))
+            self._framings.append((frame.index, bottom, h / height))
 
     def post_process(self) -> FaceResult:
         self._mesh.close()

@@ -36,6 +36,9 @@ DEFAULT_FPS = 8
 DEFAULT_WIDTH = 640
 #: Framing changes shorter than this (seconds) are not segments of their own.
 MIN_SEGMENT_S = 1.0
+#: A body measurement of the framing holds for faces up to this factor larger or smaller than the
+#: face it was made on (a zoom or another framing beyond that).
+SAME_FRAMING = 1.3
 #: Faces smaller than this (face height over frame height) are too small for landmarks.
 SMALL_FACE = 0.04
 #: Faces without landmarks smaller than this (face height over frame height) are called too small for
@@ -120,7 +123,7 @@ def _segments(
     frame_count: int,
     rate: Fraction,
     analysis_fps: Fraction,
-    framings: Sequence[tuple[int, float]] = (),
+    framings: Sequence[tuple[int, float, float]] = (),
 ) -> tuple[ShotSegment, ...]:
     """Stretches of one shot size (largest face) and people count: shots split at cuts, labels
     smoothed over ``MIN_SEGMENT_S``, runs shorter than that merged into their longer neighbour.
@@ -152,7 +155,7 @@ def _segments(
         if not frames:
             segments.append(ShotSegment(start, end, None, 0, "no face found"))
             continue
-        measured = [(f, bottom) for f, bottom in framings if start <= f < end]
+        measured = [m for m in framings if start <= m[0] < end]
         labels = [(_shot_size_at(f, largest, measured), count.get(f, 0)) for f in frames]
         labels = _mode_filter(labels, window)
         runs: list[list] = []  # [label, first frame]
@@ -192,18 +195,18 @@ def _segment_problems(segments: Sequence[ShotSegment], tracks: Sequence[FaceTrac
 
 
 def _shot_size_at(
-    frame: int, largest: dict[int, tuple[float, float]], measured: Sequence[tuple[int, float]]
+    frame: int, largest: dict[int, tuple[float, float]], measured: Sequence[tuple[int, float, float]]
 ) -> str | None:
     """Shot size at an analysed frame from its largest face ``(height, top)`` and the body
-    measurements ``(frame, frame bottom)`` of its shot (the nearest one), if any."""
+    measurements ``(frame, frame bottom, face height)`` of its shot: the nearest one made on a face
+    of about this size (within ``SAME_FRAMING``), else the face's place."""
     if frame not in largest:
         return None
     height, top = largest[frame]
-    if measured:
-        bottom = min(measured, key=lambda m: abs(m[0] - frame))[1]
-    else:
-        bottom = frame_bottom_from_face(top, height)
-    return classify_framing(bottom, height)
+    alike = [m for m in measured if 1 / SAME_FRAMING <= m[2] / max(height, 1e-6) <= SAME_FRAMING]
+    if not alike:
+        return classify_framing(frame_bottom_from_face(top, height), height)
+    return classify_framing(min(alike, key=lambda m: abs(m[0] - frame))[1], height)
 
 
 def _segment_note(tracks: Sequence[FaceTrack], start: int, end: int) -> str:
