@@ -306,3 +306,23 @@ def test_hamilton_character_named_from_voice_and_face(hamilton: TakeVision) -> N
     # Only the lines heard while the performer is off screen: nobody is named after them.
     off_screen = [lines[1], lines[3]]
     assert assign_characters({"clip": hamilton}, {"clip": off_screen}) == {}
+
+
+def test_hamilton_analysis_pickles_with_its_embeddings(hamilton: TakeVision) -> None:
+    import pickle
+
+    assert any(t.embeddings for t in hamilton.tracks) and any(p.embedding for p in hamilton.persons)
+    assert pickle.loads(pickle.dumps(hamilton)) == hamilton
+
+
+def test_chips_follow_their_track_across_a_cut() -> None:
+    from roughcut.vision.faces import RawTrack
+    from roughcut.vision.take import _split_at_cuts
+
+    chips = tuple(
+        FaceChip(frame=f, quality=1.0, image=np.zeros((2, 2, 3), np.uint8), box=(0, 0, 1, 1))
+        for f in (3, 12, 30, 45)
+    )
+    raw = RawTrack(1, tuple(_sample(f, 0.4) for f in range(0, 48, 3)), (1.0,), chips=chips)
+    first, second = _split_at_cuts([raw], [24])
+    assert [c.frame for c in first.chips] == [3, 12] and [c.frame for c in second.chips] == [30, 45]
