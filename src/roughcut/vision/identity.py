@@ -238,21 +238,25 @@ def identify(
     return (best if distance <= SAME_PERSON_DISTANCE else None), float(distance)
 
 
-#: Chips embedded per track (the best by quality): bounds the model's cost per face track.
+#: Chips embedded per track at most (the best by quality): bounds the model's cost per face track.
 CHIPS_PER_TRACK = 3
+#: Two chips of a track this close (cosine distance) are enough: no third is embedded.
+CHIPS_AGREE = 0.25
 
 
 def track_embeddings(
     chips: Sequence[FaceChip], *, count: int = CHIPS_PER_TRACK
 ) -> tuple[tuple[float, ...], ...]:
-    """Embeddings of the ``count`` best of a track's chips that the model could align (float
-    tuples, picklable); the next-best chips stand in for chips that could not be aligned."""
+    """Embeddings of the best of a track's chips that the model could align (float tuples,
+    picklable): two, or up to ``count`` when the first two disagree (beyond ``CHIPS_AGREE``); the
+    next-best chips stand in for chips that could not be aligned."""
     embedder = face_embedder()
-    out: list[tuple[float, ...]] = []
+    out: list[np.ndarray] = []
     for chip in sorted(chips, key=lambda c: -c.quality)[: 2 * count]:
         embedding = embedder.embed_chip(chip)
-        if embedding is not None:
-            out.append(tuple(float(v) for v in embedding))
-            if len(out) == count:
-                break
-    return tuple(out)
+        if embedding is None:
+            continue
+        out.append(embedding)
+        if len(out) == count or (len(out) == 2 and cosine_distance(out[0], out[1]) <= CHIPS_AGREE):
+            break
+    return tuple(tuple(float(v) for v in e) for e in out)
