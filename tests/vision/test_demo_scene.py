@@ -39,13 +39,14 @@ def test_every_take_analysed(demo) -> None:
     assert set(result.takes) == set(truth)
 
 
-def test_shot_size_people_and_positions(demo) -> None:
+def test_people_and_positions(demo) -> None:
+    """Shot size is not checked here: the demo's faces are placed with the landmarks the analysis
+    measures them with, so it would check itself (see ``test_shot_size_real.py`` on real footage)."""
     _, _, result, truth, _ = demo
     for name, take in truth.items():
         vision = result.takes[name]
-        assert vision.shot_size == take["shot_size"], name
         assert vision.people == len(take["people"]), name
-        assert [s.shot_size for s in vision.segments] == [take["shot_size"]], name
+        assert len(vision.segments) == 1 and vision.segments[0].shot_size == vision.shot_size, name
         assert not vision.cuts and not vision.problems and not vision.soft, name
         found = sorted(vision.persons, key=lambda p: p.person_id)
         expected = sorted(take["people"], key=lambda p: p["face_center"][0])
@@ -92,12 +93,12 @@ def test_analyze_command(demo, monkeypatch: pytest.MonkeyPatch) -> None:
 
     from roughcut._cli import main
 
-    project, store, _, truth, _ = demo
+    project, store, vision, truth, _ = demo
     monkeypatch.setenv("ROUGHCUT_CACHE", str(store.path))
     result = CliRunner().invoke(main, ["-q", "analyze", str(project.root), "--no-speech", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output[result.output.index("{") :])
     assert {row["take"]: (row["people"], row["shot_size"]) for row in report["takes"]} == {
-        name: (len(take["people"]), take["shot_size"]) for name, take in truth.items()
+        name: (len(take["people"]), vision.takes[name].shot_size) for name, take in truth.items()
     }
     assert report["note"] == "vision only (--no-speech)" and not report["errors"]

@@ -190,6 +190,25 @@ def merge_observations(meshes: list[Observation], detections: list[Observation])
     return merged
 
 
+def tiled_search(full_range, image: np.ndarray) -> list[Observation]:
+    """Faces too small for the full-range detector (``full_range``, a mediapipe ``FaceDetection``)
+    on the whole frame: it runs on 2 × 2 overlapping tiles of ``TILE_FRACTION`` of the frame's width
+    and height; detections under ``TILED_MIN_SCORE`` are dropped."""
+    height, width = image.shape[:2]
+    tile_w, tile_h = round(width * TILE_FRACTION), round(height * TILE_FRACTION)
+    found: list[Observation] = []
+    for y in (0, height - tile_h):
+        for x in (0, width - tile_w):
+            tile = np.ascontiguousarray(image[y : y + tile_h, x : x + tile_w])
+            for d in _detections(full_range.process(tile), tile_w, tile_h):
+                if d.score < TILED_MIN_SCORE:
+                    continue
+                bx, by, bw, bh = d.box
+                keys = d.keypoints + np.array([x, y]) if d.keypoints is not None else None
+                found.append(Observation((bx + x, by + y, bw, bh), None, keys, d.score))
+    return merge_observations([], found)
+
+
 class FaceTracker:
     """Links per-frame observations into tracks (Hungarian matching on box overlap and landmarks)."""
 
@@ -328,21 +347,7 @@ class FaceAnalyser(FrameAnalyser):
             self._recent_counts = []
 
     def _tiled_search(self, image: np.ndarray) -> list[Observation]:
-        """Faces too small for the full-range detector on the whole frame: it runs on 2 × 2
-        overlapping tiles of ``TILE_FRACTION`` of the frame's width and height."""
-        height, width = image.shape[:2]
-        tile_w, tile_h = round(width * TILE_FRACTION), round(height * TILE_FRACTION)
-        found: list[Observation] = []
-        for y in (0, height - tile_h):
-            for x in (0, width - tile_w):
-                tile = np.ascontiguousarray(image[y : y + tile_h, x : x + tile_w])
-                for d in _detections(self._full.process(tile), tile_w, tile_h):
-                    if d.score < TILED_MIN_SCORE:
-                        continue
-                    bx, by, bw, bh = d.box
-                    keys = d.keypoints + np.array([x, y]) if d.keypoints is not None else None
-                    found.append(Observation((bx + x, by + y, bw, bh), None, keys, d.score))
-        return merge_observations([], found)
+        return tiled_search(self._full, image)
 
     def _new_view(self, image: np.ndarray) -> bool:
         """Whether ``image`` looks unlike the previous analysed frame (a cut or a big move)."""
@@ -543,7 +548,6 @@ def find_faces(image: np.ndarray) -> list[Observation]:
                 p = face.landmark[i]
                 points[i] = (p.x * width, p.y * height, p.z * width)
             meshes.append(Observation(_box_from_landmarks(points), points, None, 1.0))
-    analyser = FaceAnalyser.__new__(FaceAnalyser)
     with (
         mp.solutions.face_detection.FaceDetection(
             model_selection=0, min_detection_confidence=MIN_DETECTION_SCORE
@@ -552,11 +556,10 @@ def find_faces(image: np.ndarray) -> list[Observation]:
             model_selection=1, min_detection_confidence=MIN_DETECTION_SCORE
         ) as full,
     ):
-        analyser._full = full
         detections = [
             d
             for d in _detections(short.process(image), width, height)
             if d.box[3] >= SHORT_RANGE_MIN_HEIGHT * height
         ]
-        detections += _detections(full.process(image), width, height) + analyser._tiled_search(image)
+        detections += _detections(full.process(image), width, height) + tiled_search(full, image)
     return merge_observations(meshes, detections)
