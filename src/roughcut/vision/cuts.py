@@ -104,7 +104,12 @@ class CutAnalyser(FrameAnalyser):
         picture = normalised(grey)
         if self._last is not None:
             index, last, last_black = self._last
-            if black != last_black or (not black and picture_distance(last, picture) >= CANDIDATE_DISTANCE):
+            # The unshifted distance bounds the shifted one from above: most frames stop there.
+            if black != last_black or (
+                not black
+                and float(np.mean(np.abs(last - picture))) >= CANDIDATE_DISTANCE
+                and picture_distance(last, picture) >= CANDIDATE_DISTANCE
+            ):
                 self._pairs.append((frame.index, index))
         self._last = (frame.index, picture, black)
 

@@ -41,9 +41,9 @@ SHORT_RANGE_EVERY = 2
 SHORT_RANGE_MIN_HEIGHT = 0.25
 #: The tiled search (the full-range detector on 2 × 2 overlapping tiles of ``TILE_FRACTION`` of the
 #: frame, so faces look 1.7 times larger: down to about 3.5 % of the frame height) runs on the first
-#: frame of every new view, then on every ``TILED_SEARCH_WIDE``-th analysed frame while the view is
-#: wide or a group (no face, two or more, or the largest under ``WIDE_VIEW_FACE`` of the frame
-#: height), else on every ``TILED_SEARCH_EVERY``-th.
+#: frames of every new view, then on every ``TILED_SEARCH_WIDE``-th analysed frame while it finds
+#: faces the whole-frame search misses or the faces in view are small (the largest under
+#: ``WIDE_VIEW_FACE`` of the frame height), else on every ``TILED_SEARCH_EVERY``-th (2 s at 8 fps).
 TILE_FRACTION = 0.6
 #: Lowest detector confidence kept from the tiled search (magnified tiles make more false faces:
 #: folded arms scored 0.63 in ``faces/groups/two_people.jpg``; the hamilton clip's audience faces
@@ -311,7 +311,7 @@ class FaceAnalyser(FrameAnalyser):
         self._count = 0
         self._last_tiled = -TILED_SEARCH_EVERY
         self._last_picture: np.ndarray | None = None
-        self._faces_seen = 0
+        self._tiles_added = False
         self._largest_seen = 0.0
         self._view_changed = False
         self._view_start = 0
@@ -386,7 +386,7 @@ class FaceAnalyser(FrameAnalyser):
         else:
             detections = _detections(self._full.process(small), width, height)
         since = self._count - self._last_tiled
-        wide = self._faces_seen != 1 or self._largest_seen < WIDE_VIEW_FACE
+        wide = self._tiles_added or 0 < self._largest_seen < WIDE_VIEW_FACE
         self._view_changed = self._new_view(image)
         if self._view_changed:
             self._view_start = self._count
@@ -395,10 +395,12 @@ class FaceAnalyser(FrameAnalyser):
             or since >= TILED_SEARCH_EVERY
             or (wide and since >= TILED_SEARCH_WIDE)
         ):
-            detections += self._tiled_search(image)
+            whole = merge_observations(meshes, detections)
+            tiled = self._tiled_search(image)
+            self._tiles_added = any(not any(_same_face(t.box, o.box) for o in whole) for t in tiled)
+            detections += tiled
             self._last_tiled = self._count
         observations = merge_observations(meshes, detections)
-        self._faces_seen = len(observations)
         self._largest_seen = max((o.box[3] / height for o in observations), default=0.0)
         self._size_mesh(len(observations))
         return observations
