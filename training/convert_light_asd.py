@@ -1,4 +1,4 @@
-"""Convert Light-ASD's PyTorch weights to the ONNX model shipped as ``roughcut/vision/models/light_asd.onnx``.
+"""Convert Light-ASD's PyTorch weights to the int8 ONNX model in ``roughcut/vision/models/``.
 
 Light-ASD (Liao et al., "A Light Weight Model for Active Speaker Detection", CVPR 2023; MIT) scores
 whether a face is speaking from 25 fps grayscale 112x112 face crops and 13 MFCCs at 100 frames a
@@ -14,9 +14,11 @@ authors' definition (``model/*.py`` in their repository) and loaded with their s
   and the authors' audio-visual classifier (``lossAV.FC``): two logits a frame (silent, speaking).
 
 The ONNX graph takes ``audio`` ``(batch, 4 T, 13)`` (MFCCs) and ``video`` ``(batch, T, 112, 112)``
-(gray levels 0-255) with T dynamic and returns ``logits`` ``(batch, T, 2)``. The script checks the
-SHA-256 of the weights, compares onnxruntime with PyTorch on random and on real input (a GRID clip)
-and prints the largest absolute difference. It needs PyTorch and onnx (not roughcut's own
+(gray levels 0-255) with T dynamic and returns ``logits`` ``(batch, T, 2)``. Its convolutions are
+then quantised to int8 (static, calibrated on six GRID clips): 1.5x less CPU, the same GRID
+accuracy. The script checks the SHA-256 of the weights, compares this rebuild with the authors'
+own definition, and the float and int8 ONNX models (onnxruntime) with PyTorch, on random and on real
+input (a GRID clip), printing the largest absolute differences. It needs PyTorch and onnx (not roughcut's own
 dependencies; ``pip install torch==2.13.0 onnx onnxruntime python_speech_features av``)::
 
     python training/convert_light_asd.py [--weights ava|talkset] [--out PATH]
@@ -49,7 +51,7 @@ WEIGHTS = {
         "efc375833887eefa9d209dc92810e18519b04c3c73ea35a549f2a7f40b7d94d5",
     ),
 }
-OUT = Path(__file__).resolve().parents[1] / "src" / "roughcut" / "vision" / "models" / "light_asd.onnx"
+OUT = Path(__file__).resolve().parents[1] / "src" / "roughcut" / "vision" / "models" / "light_asd_int8.onnx"
 #: The authors' batch-norm epsilon and their gray-level normalisation (mean, deviation of x / 255).
 BN_EPS = 1e-3
 GRAY_MEAN, GRAY_STD = 0.4161, 0.1688
@@ -248,21 +250,67 @@ def grid_input(clip: Path, seconds: float = 3.0) -> tuple[np.ndarray, np.ndarray
     )
 
 
+def quantise(float_model: Path, out: Path) -> None:
+    """Static int8 quantisation of the visual encoder's convolutions (QDQ, per-channel weights), the
+    costly part; activation ranges calibrated on 3 s of each of the first six GRID clips (sorted by
+    name: the clips the speaking threshold is tuned on; the other five stay held out). The audio
+    encoder (cheap, and its MFCC input spans a wide range) stays in float."""
+    import tempfile
+
+    import onnx
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    clips = sorted((MEDIA / "grid").glob("*.mpg"))[:6]
+    if not clips:
+        raise SystemExit(f"no GRID clips in {MEDIA / 'grid'} to calibrate the int8 model on")
+
+    class Calibration(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.clips = iter(clips)
+
+        def get_next(self) -> dict | None:
+            clip = next(self.clips, None)
+            if clip is None:
+                return None
+            audio, video = grid_input(clip)
+            return {"audio": audio, "video": video}
+
+    with tempfile.TemporaryDirectory() as folder:
+        prepared = Path(folder) / "prepared.onnx"
+        quant_pre_process(str(float_model), str(prepared), skip_symbolic_shape=True)
+        quantize_static(
+            str(prepared),
+            str(out),
+            Calibration(),
+            quant_format=QuantFormat.QDQ,
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["Conv"],
+            nodes_to_exclude=[
+                n.name for n in onnx.load(str(prepared)).graph.node if n.name.startswith("/audioEncoder/")
+            ],
+            per_channel=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--weights", choices=sorted(WEIGHTS), default="ava")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=OUT, help="the int8 model (shipped)")
+    parser.add_argument("--float-out", type=Path, default=None, help="also keep the float model here")
     args = parser.parse_args()
     import onnxruntime
 
     network = load(args.weights)
     print(f"{args.weights}: {sum(p.numel() for p in network.parameters()) / 1e6:.2f} M parameters")
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    float_model = args.float_out or args.out.with_suffix(".float.onnx")
     example = (torch.randn(1, 100, 13), torch.rand(1, 25, 112, 112) * 255)
     torch.onnx.export(
         network,
         example,
-        str(args.out),
+        str(float_model),
         input_names=["audio", "video"],
         output_names=["logits"],
         dynamic_axes={
@@ -273,7 +321,11 @@ def main() -> None:
         opset_version=17,
         dynamo=False,
     )
-    session = onnxruntime.InferenceSession(str(args.out), providers=["CPUExecutionProvider"])
+    quantise(float_model, args.out)
+    sessions = {
+        kind: onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        for kind, path in (("float", float_model), ("int8", args.out))
+    }
     generator = torch.Generator().manual_seed(1)
     cases = {
         f"random T={t}": (
@@ -294,12 +346,17 @@ def main() -> None:
                 theirs = original(audio, video).numpy()
                 gap = np.max(np.abs(theirs - expected))
                 print(f"{name}: max abs difference this rebuild vs the authors' definition {gap:.2e}")
-        (found,) = session.run(None, {"audio": audio.numpy(), "video": video.numpy()})
-        speaking = float(np.mean(expected[0, :, 1] > expected[0, :, 0]))
-        print(
-            f"{name}: max abs difference onnxruntime vs PyTorch {np.max(np.abs(found - expected)):.2e} "
-            f"(logits up to {np.max(np.abs(expected)):.1f}; speaking on {speaking:.0%} of frames)"
-        )
+        speaking = expected[..., 1] > expected[..., 0]
+        for kind, session in sessions.items():
+            (found,) = session.run(None, {"audio": audio.numpy(), "video": video.numpy()})
+            agree = float(np.mean((found[..., 1] > found[..., 0]) == speaking))
+            print(
+                f"{name}: max abs difference onnxruntime {kind} vs PyTorch "
+                f"{np.max(np.abs(found - expected)):.2e} (logits up to {np.max(np.abs(expected)):.1f}; "
+                f"same decision on {agree:.1%} of frames; PyTorch: speaking on {speaking.mean():.0%})"
+            )
+    if not args.float_out:
+        float_model.unlink()
     data = args.out.read_bytes()
     print(f"wrote {args.out} ({len(data) / 1e6:.2f} MB, SHA-256 {hashlib.sha256(data).hexdigest()})")
 

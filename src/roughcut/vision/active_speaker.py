@@ -1,10 +1,11 @@
 """Active speaker detection with Light-ASD: is this face speaking the words heard, per frame.
 
 Light-ASD (Liao et al., CVPR 2023, MIT licence; trained on AVA-ActiveSpeaker) runs here with
-onnxruntime from ``models/light_asd.onnx`` (converted by ``training/convert_light_asd.py``). Its
-inputs are prepared as the authors prepare them: 13 MFCCs of 16 kHz sound at 100 frames a second
-(25 ms windows, 10 ms steps, python_speech_features' recipe, on 16-bit sample values) and
-grayscale 112x112 face crops at 25 frames a second, 4 MFCC frames to a video frame. The crop is
+onnxruntime from ``models/light_asd_int8.onnx`` (converted by ``training/convert_light_asd.py``; the
+visual convolutions in int8: 1.5x less CPU than float, GRID accuracy unchanged). Its inputs are
+prepared as the authors prepare them: 13 MFCCs of 16 kHz sound at 100 frames a second (25 ms
+windows, 10 ms steps, python_speech_features' recipe, on 16-bit sample values) and grayscale
+112x112 face crops at 25 frames a second, 4 MFCC frames to a video frame. The crop is
 the authors': around a face box of half-size ``s`` (half its longer side), a square of side
 ``2 (1 + CROP_SCALE) s`` reaching ``s`` above the box centre, of which the central half is kept.
 
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 #: The converted model, shipped with its licence (``models/LICENSE-light-asd.txt``).
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "light_asd.onnx"
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "light_asd_int8.onnx"
 #: Video frames per second, MFCC frames per second and MFCC frames per video frame the model expects.
 MODEL_FPS = 25
 MFCC_FPS = 100
@@ -155,6 +156,8 @@ def _session():
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     options.intra_op_num_threads = max(1, min(cores, 4))
     options.inter_op_num_threads = 1
+    # Idle threads sleep instead of spinning: on a loaded machine spinning costs a fifth more CPU.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(str(MODEL_PATH), options, providers=["CPUExecutionProvider"])
 
 
