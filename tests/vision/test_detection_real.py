@@ -1,5 +1,8 @@
 """Faces at every size and cuts on real footage, against truth this code did not make.
 
+Faces come from mediapipe's face mesh and its short- and full-range detectors, with OpenCV's YuNet
+as the second detector on new views and in wide or group views.
+
 ``faces/TRUTH.md``: ``hamilton_clip.mp4`` cuts at native frames 20, 82 and 211 and none at 271 (a
 false cut PySceneDetect's adaptive detector reports); shot 1 (0-19) a long shot of the stage with
 the performer standing at the right and the pianist tiny at the left edge; shot 2 (20-81) a profile
@@ -44,9 +47,9 @@ def test_hamilton_cuts_frame_exact(hamilton: TakeVision) -> None:
 
 
 def test_hamilton_faces_per_shot(hamilton: TakeVision) -> None:
-    wide, close, medium, audience = (_faces_in(hamilton, *shot) for shot in SHOTS)
+    wide, close, medium = (_faces_in(hamilton, *shot) for shot in SHOTS[:3])
     # Shot 1: the performer (right, about 12 % of the frame height) and the pianist (left edge,
-    # about 8 %), both found by the tiled search only.
+    # about 8 %, found by the second detector only).
     centres = sorted(np.median([s.box[0] + s.box[2] / 2 for s in samples]) for samples in wide)
     assert len(wide) == 2 and centres[0] < 0.15 and centres[1] > 0.75
     # Shot 2: the profile close-up in the right half (the largest face), blurred faces behind.
@@ -55,14 +58,17 @@ def test_hamilton_faces_per_shot(hamilton: TakeVision) -> None:
     assert max(s.face_height for s in largest) > 0.4
     # Shot 3: one performer, with landmarks, on nearly every analysed frame.
     assert len(medium) == 1 and sum(s.has_landmarks for s in medium[0]) >= 0.9 * len(medium[0])
-    assert [s.people for s in hamilton.segments] == [2, len(close), 1, len(audience)]
-    # Shot 4: four of the audience's faces (the fifth and sixth are dark, half hidden at the edges).
-    assert len(audience) >= 4
+    people = [s.people for s in hamilton.segments]  # faces in view at once (the most common count)
+    assert people[0] == 2 and people[1] >= 1 and people[2] == 1 and people[3] >= 5
 
 
-@pytest.mark.xfail(strict=True, reason="the two dim half-hidden faces at the frame edges are not found")
 def test_reaction_shot_five_faces(hamilton: TakeVision) -> None:
-    assert len(_faces_in(hamilton, *SHOTS[3])) >= 5
+    """The audience: five or more faces, among them the dim half-hidden one at the right edge
+    (found by the second detector, YuNet)."""
+    audience = _faces_in(hamilton, *SHOTS[3])
+    assert len(audience) >= 5
+    centres = [np.median([s.box[0] + s.box[2] / 2 for s in samples]) for samples in audience]
+    assert max(centres) > 0.9 and min(centres) < 0.15  # the right edge; the man at the left
 
 
 def test_segments_say_what_limits_the_faces(hamilton: TakeVision) -> None:

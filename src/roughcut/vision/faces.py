@@ -3,8 +3,8 @@
 Per analysed frame the face mesh (video mode, so it follows faces from frame to frame instead of
 searching again) gives landmarks. The full-range detector (faces from about 6 % of the frame height)
 and the short-range one (close faces) take turns, one per analysed frame. A detection that no mesh
-covers (profiles, small faces) is kept as a face without landmarks. A tiled search (the full-range
-detector on four overlapping tiles) finds faces down to about 3.5 % of the frame height: it runs on
+covers (profiles, small faces) is kept as a face without landmarks. A second detector, OpenCV's
+YuNet, finds small, dim and half-hidden faces mediapipe misses (down to about 10 pixels): it runs on
 the first frame of each new view and often while the view is wide or a group, rarely in a close
 view. Faces are linked into tracks by box overlap and landmark distance, tolerating misses of up to
 ``TRACK_GAP_S`` seconds.
@@ -39,28 +39,25 @@ SHORT_RANGE_EVERY = 2
 #: Short-range boxes lower than this (fraction of the frame height) are dropped: out of its range
 #: the short-range model draws one box over neighbouring faces (measured on an audience shot).
 SHORT_RANGE_MIN_HEIGHT = 0.25
-#: The tiled search (the full-range detector on 2 × 2 overlapping tiles of ``TILE_FRACTION`` of the
-#: frame, so faces look 1.7 times larger: down to about 3.5 % of the frame height) runs on the first
-#: frames of every new view, then on every ``TILED_SEARCH_WIDE``-th analysed frame while it finds
-#: faces the whole-frame search misses or the faces in view are small (the largest under
-#: ``WIDE_VIEW_FACE`` of the frame height), else on every ``TILED_SEARCH_EVERY``-th (2 s at 8 fps).
-TILE_FRACTION = 0.6
-#: Lowest detector confidence kept from the tiled search (magnified tiles make more false faces:
-#: folded arms scored 0.63 in ``faces/groups/two_people.jpg``; the hamilton clip's audience faces
-#: score 0.62-0.95 on tiles, most above 0.7, and are seen on several frames).
-TILED_MIN_SCORE = 0.65
-TILED_SEARCH_WIDE = 3
-TILED_SEARCH_EVERY = 16
+#: The second detector (OpenCV's YuNet on the whole analysis frame: faces down to about 10 pixels,
+#: dim and half-hidden ones that mediapipe's detectors miss) runs on the first ``NEW_VIEW_SEARCHED``
+#: analysed frames of every new view, then on every ``SECOND_SEARCH_WIDE``-th while it finds faces
+#: the mediapipe detectors miss or the faces in view are small (the largest under ``WIDE_VIEW_FACE``
+#: of the frame height), else on every ``SECOND_SEARCH_EVERY``-th (2 s at 8 fps).
+SECOND_SEARCH_WIDE = 3
+SECOND_SEARCH_EVERY = 16
 WIDE_VIEW_FACE = 0.2
+NEW_VIEW_SEARCHED = 2
+#: Lowest YuNet confidence kept: a 20-pixel patch of background scored 0.63 in
+#: ``faces/groups/obama_and_biden.jpg``, a hand 0.74 in the hamilton wide shot (seen on one frame, so
+#: dropped with tracks under ``MIN_TRACK_SAMPLES``); the dim face at the audience's right edge 0.66-0.81.
+SECOND_MIN_SCORE = 0.65
 #: Normalised picture distance between analysed frames (see :mod:`roughcut.vision.cuts`, without
 #: the shift search) from which a frame starts a new view.
 NEW_VIEW_DISTANCE = 0.5
 #: Body landmarks (mediapipe pose) are looked for around the largest face on the second analysed
 #: frame of each new view and then on every n-th, while that face is small enough for a body to show.
 POSE_EVERY = 24
-#: The tiled search runs on this many analysed frames from the first of each new view (a face found
-#: on fewer than ``MIN_TRACK_SAMPLES`` is dropped).
-NEW_VIEW_TILED = 2
 #: The mesh follows fewer faces once the detectors saw fewer for this many searches.
 MESH_RESIZE_AFTER = 12
 #: Mesh landmarks read from mediapipe (reading all 468 costs more than the geometry needs): the
@@ -190,22 +187,33 @@ def merge_observations(meshes: list[Observation], detections: list[Observation])
     return merged
 
 
-def tiled_search(full_range, image: np.ndarray) -> list[Observation]:
-    """Faces too small for the full-range detector (``full_range``, a mediapipe ``FaceDetection``)
-    on the whole frame: it runs on 2 × 2 overlapping tiles of ``TILE_FRACTION`` of the frame's width
-    and height; detections under ``TILED_MIN_SCORE`` are dropped."""
-    height, width = image.shape[:2]
-    tile_w, tile_h = round(width * TILE_FRACTION), round(height * TILE_FRACTION)
-    found: list[Observation] = []
-    for y in (0, height - tile_h):
-        for x in (0, width - tile_w):
-            tile = np.ascontiguousarray(image[y : y + tile_h, x : x + tile_w])
-            for d in _detections(full_range.process(tile), tile_w, tile_h):
-                if d.score < TILED_MIN_SCORE:
-                    continue
-                bx, by, bw, bh = d.box
-                keys = d.keypoints + np.array([x, y]) if d.keypoints is not None else None
-                found.append(Observation((bx + x, by + y, bw, bh), None, keys, d.score))
+def yunet_detector(size: tuple[int, int]):
+    """OpenCV's YuNet face detector (the int8 model shipped in ``vision/models`` for identity, MIT)
+    for pictures of ``size`` (width, height) pixels."""
+    import cv2
+
+    from roughcut.vision.identity import YUNET_MODEL
+
+    return cv2.FaceDetectorYN.create(str(YUNET_MODEL), "", size, SECOND_MIN_SCORE)
+
+
+def yunet_search(detector, image: np.ndarray) -> list[Observation]:
+    """Faces in an RGB picture by YuNet (``detector`` from :func:`yunet_detector`, sized for it).
+    Its five key points become mediapipe's six (eyes, nose tip, mouth centre, and the eyes again
+    for the ears: yaw is then read on the eyes' span)."""
+    import cv2
+
+    _, rows = detector.detect(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    found = []
+    for row in rows if rows is not None else []:
+        x, y, w, h = (float(v) for v in row[:4])
+        eye_r, eye_l, nose, mouth_r, mouth_l = np.asarray(row[4:14], float).reshape(5, 2)
+        keys = np.array([eye_r, eye_l, nose, (mouth_r + mouth_l) / 2, eye_r, eye_l])
+        # YuNet's box runs from the brow to below the chin: square it on the face's centre like
+        # mediapipe's, so sizes and overlaps compare.
+        side = (w + h) / 2
+        box = (x + w / 2 - side / 2, y + h / 2 - side / 2, side, side)
+        found.append(Observation(box, None, keys, float(row[-1])))
     return merge_observations([], found)
 
 
@@ -309,9 +317,11 @@ class FaceAnalyser(FrameAnalyser):
         )
         self._tracker: FaceTracker | None = None
         self._count = 0
-        self._last_tiled = -TILED_SEARCH_EVERY
+        self._last_second = -SECOND_SEARCH_EVERY
         self._last_picture: np.ndarray | None = None
-        self._tiles_added = False
+        self._second_added = False
+        self._second = None
+        self._second_size = (0, 0)
         self._largest_seen = 0.0
         self._view_changed = False
         self._view_start = 0
@@ -346,8 +356,11 @@ class FaceAnalyser(FrameAnalyser):
             self._mesh_faces = wanted
             self._recent_counts = []
 
-    def _tiled_search(self, image: np.ndarray) -> list[Observation]:
-        return tiled_search(self._full, image)
+    def _second_search(self, image: np.ndarray) -> list[Observation]:
+        size = (image.shape[1], image.shape[0])
+        if self._second is None or self._second_size != size:
+            self._second, self._second_size = yunet_detector(size), size
+        return yunet_search(self._second, image)
 
     def _new_view(self, image: np.ndarray) -> bool:
         """Whether ``image`` looks unlike the previous analysed frame (a cut or a big move)."""
@@ -361,8 +374,8 @@ class FaceAnalyser(FrameAnalyser):
         """Every face in one RGB frame: mesh faces plus detections no mesh covers.
 
         The detectors alternate (full-range on even analysed frames, short-range on odd ones); the
-        tiled search runs on new views and then on a schedule (``TILED_SEARCH_WIDE``,
-        ``TILED_SEARCH_EVERY``)."""
+        second detector runs on new views and then on a schedule (``SECOND_SEARCH_WIDE``,
+        ``SECOND_SEARCH_EVERY``)."""
         import cv2
 
         height, width = image.shape[:2]
@@ -385,21 +398,21 @@ class FaceAnalyser(FrameAnalyser):
             ]
         else:
             detections = _detections(self._full.process(small), width, height)
-        since = self._count - self._last_tiled
-        wide = self._tiles_added or 0 < self._largest_seen < WIDE_VIEW_FACE
+        since = self._count - self._last_second
+        wide = self._second_added or 0 < self._largest_seen < WIDE_VIEW_FACE
         self._view_changed = self._new_view(image)
         if self._view_changed:
             self._view_start = self._count
         if (
-            self._count - self._view_start < NEW_VIEW_TILED
-            or since >= TILED_SEARCH_EVERY
-            or (wide and since >= TILED_SEARCH_WIDE)
+            self._count - self._view_start < NEW_VIEW_SEARCHED
+            or since >= SECOND_SEARCH_EVERY
+            or (wide and since >= SECOND_SEARCH_WIDE)
         ):
             whole = merge_observations(meshes, detections)
-            tiled = self._tiled_search(image)
-            self._tiles_added = any(not any(_same_face(t.box, o.box) for o in whole) for t in tiled)
-            detections += tiled
-            self._last_tiled = self._count
+            second = self._second_search(image)
+            self._second_added = any(not any(_same_face(t.box, o.box) for o in whole) for t in second)
+            detections += second
+            self._last_second = self._count
         observations = merge_observations(meshes, detections)
         self._largest_seen = max((o.box[3] / height for o in observations), default=0.0)
         self._size_mesh(len(observations))
@@ -534,7 +547,7 @@ class FaceAnalyser(FrameAnalyser):
 
 
 def find_faces(image: np.ndarray) -> list[Observation]:
-    """Every face in one RGB picture (a still): the mesh, both detectors and the tiled search, merged.
+    """Every face in one RGB picture (a still): the mesh and all three detectors, merged.
     Boxes in pixels; landmarks where the mesh found the face."""
     import mediapipe as mp
 
@@ -563,5 +576,6 @@ def find_faces(image: np.ndarray) -> list[Observation]:
             for d in _detections(short.process(image), width, height)
             if d.box[3] >= SHORT_RANGE_MIN_HEIGHT * height
         ]
-        detections += _detections(full.process(image), width, height) + tiled_search(full, image)
+        detections += _detections(full.process(image), width, height)
+        detections += yunet_search(yunet_detector((width, height)), image)
     return merge_observations(meshes, detections)
