@@ -276,7 +276,11 @@ def quantise(float_model: Path, out: Path) -> None:
             audio, video = grid_input(clip)
             return {"audio": audio, "video": video}
 
-    with tempfile.TemporaryDirectory() as folder:
+    import contextlib
+
+    # The quantisation tools leave scratch files in the working folder: work in a temporary one.
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+        float_model, out = float_model.resolve(), out.resolve()
         prepared = Path(folder) / "prepared.onnx"
         quant_pre_process(str(float_model), str(prepared), skip_symbolic_shape=True)
         quantize_static(
