@@ -194,3 +194,14 @@ def test_take_without_sound_falls_back_to_lip_motion(media_dir: Path, tmp_path: 
     vision = analyze_take(silent_take)
     assert vision.tracks and {t.speaking_source for t in vision.tracks} == {"lip-motion"}
     assert any("no audio stream" in p for p in vision.problems)
+
+
+def test_voice_activity_gates_the_model(media_dir: Path) -> None:
+    """Frames far from any voice are not scored (nobody speaks where nothing is heard)."""
+    from roughcut.vision.active_speaker import voice_activity
+
+    assert not voice_activity(np.zeros(16000 * 2)).any()
+    sound = read_audio(media_dir / "grid" / "bbaf2n.mpg", sample_rate=16000).samples
+    heard = voice_activity(np.concatenate([np.zeros(16000 * 3), sound]))
+    assert not heard[: 2 * 33].any()  # the first 2 s of 3 s of silence (margin 0.5 s)
+    assert heard[-60:-30].all()  # inside the sentence

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +55,10 @@ MIN_FRAMES = 10
 WINDOW_FRAMES = 150
 #: Scores are averaged over this many model frames (the authors' demo: 5) before the threshold.
 SMOOTH_FRAMES = 5
+#: Model frames further than this (seconds) from any voice heard are not scored: nobody speaks there.
+VOICE_MARGIN_S = 0.5
+#: The score given to frames without a voice (far below any threshold).
+NO_VOICE_SCORE = -10.0
 #: Speaking where the smoothed score (speaking minus silent logit) exceeds this: tuned on the first
 #: half of the GRID clips (see ``tests/vision/test_active_speaker.py``).
 THRESHOLD = -0.5
@@ -231,9 +235,11 @@ class _Plan:
     track_id: int
     native: np.ndarray
     boxes: np.ndarray
-    start_s: float
+    times: np.ndarray
     crops: list
     scores: list
+    #: Windows ``(start, end)`` of model frames to score (inside stretches with a voice), in order.
+    windows: list = field(default_factory=list)
     done: int = 0
     count: int = 0
 
@@ -257,14 +263,34 @@ def _plan(track, frame_rate: Fraction, frame_count: int) -> _Plan:
     native = np.clip(np.round(times * rate).astype(int), 0, frame_count - 1)
     position = times * rate
     interpolated = np.stack([np.interp(position, frames, boxes[:, k]) for k in range(4)], axis=1)
-    return _Plan(track.track_id, native, interpolated, float(start_s), [], [])
+    return _Plan(track.track_id, native, interpolated, times, [], [])
 
 
-def _windows(length: int) -> list[tuple[int, int]]:
-    """``length`` model frames cut into equal windows of at most ``WINDOW_FRAMES``."""
+def _windows(length: int, offset: int = 0) -> list[tuple[int, int]]:
+    """``length`` model frames from ``offset`` cut into equal windows of at most ``WINDOW_FRAMES``."""
     count = max(1, -(-length // WINDOW_FRAMES))
-    edges = np.linspace(0, length, count + 1).round().astype(int)
+    edges = np.linspace(0, length, count + 1).round().astype(int) + offset
     return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def voice_activity(sound: np.ndarray) -> np.ndarray:
+    """Whether a voice may be heard within ``VOICE_MARGIN_S``, a 30 ms step of 16 kHz ``sound``
+    (full scale 1.0): webrtcvad, lenient (aggressiveness 1). Returns ``(steps,)`` bool."""
+    import webrtcvad
+    from scipy.ndimage import binary_dilation
+
+    step = SAMPLE_RATE * 3 // 100
+    pcm = (np.clip(np.asarray(sound), -1, 1) * 32767).astype("<i2")
+    detector = webrtcvad.Vad(1)
+    flags = np.array(
+        [
+            detector.is_speech(pcm[i : i + step].tobytes(), SAMPLE_RATE)
+            for i in range(0, len(pcm) - step + 1, step)
+        ],
+        bool,
+    )
+    margin = round(VOICE_MARGIN_S / 0.03)
+    return binary_dilation(flags, np.ones(2 * margin + 1, bool)) if len(flags) else flags
 
 
 def score_tracks(
@@ -282,8 +308,11 @@ def score_tracks(
     ``tracks`` are face tracks with ``samples`` (boxes in frame fractions of the upright picture of
     ``frame_size`` display pixels), already filtered to those the model can judge (see
     :func:`can_score`); ``sound`` the take's mono sound at 16 kHz, full scale 1.0, starting with the
-    first frame. Returns ``{track_id: TrackSpeech}``.
+    first frame. Only stretches of a track within ``VOICE_MARGIN_S`` of a voice (:func:`voice_activity`)
+    are decoded and scored; the rest get ``NO_VOICE_SCORE``. Returns ``{track_id: TrackSpeech}``.
     """
+    from scipy.ndimage import label
+
     from roughcut.media.container import open_media
 
     if not tracks:
@@ -291,21 +320,28 @@ def score_tracks(
     features = mfcc(np.asarray(sound, np.float64) * 32768)
     plans = [_plan(t, frame_rate, frame_count) for t in tracks]
     plans = [p for p in plans if len(p.native) >= MIN_FRAMES]
-    if not plans:
-        return {}
-    windows = {p.track_id: _windows(len(p.native)) for p in plans}
+    voiced = voice_activity(sound)
     wanted: dict[int, list[tuple[_Plan, int]]] = {}
     for plan in plans:
-        for k, frame in enumerate(plan.native.tolist()):
-            wanted.setdefault(frame, []).append((plan, k))
+        steps = np.clip((plan.times / 0.03).astype(int), 0, max(len(voiced) - 1, 0))
+        runs, count = label(voiced[steps] if len(voiced) else np.zeros(len(steps), bool))
+        for k in range(1, count + 1):
+            where = np.flatnonzero(runs == k)
+            if len(where) >= MIN_FRAMES:
+                plan.windows += _windows(len(where), int(where[0]))
+        scored = [k for a, b in plan.windows for k in range(a, b)]
+        for position, k in enumerate(scored):
+            wanted.setdefault(int(plan.native[k]), []).append((plan, position))
+    if not wanted:
+        return {p.track_id: TrackSpeech(p.native, np.full(len(p.native), NO_VOICE_SCORE)) for p in plans}
     first, last = min(wanted), max(wanted)
 
     def flush(plan: _Plan) -> None:
-        while plan.done < len(windows[plan.track_id]):
-            start, end = windows[plan.track_id][plan.done]
+        while plan.done < len(plan.windows):
+            start, end = plan.windows[plan.done]
             if len(plan.crops) < end - start:
                 return
-            offset = round(plan.start_s * MFCC_FPS) + start * MFCC_PER_FRAME
+            offset = round(plan.times[start] * MFCC_FPS)
             chunk = features[offset : offset + (end - start) * MFCC_PER_FRAME]
             plan.scores.append(model_scores(chunk, np.stack(plan.crops[: end - start])))
             del plan.crops[: end - start]
@@ -357,11 +393,13 @@ def score_tracks(
                 _append(plan, crop, flush)
     out = {}
     for plan in plans:
-        while plan.count < len(plan.native):
+        total = sum(b - a for a, b in plan.windows)
+        while plan.count < total:
             _append(plan, plan.crops[-1] if plan.crops else None, flush)
-        if plan.scores:
-            scores = np.concatenate(plan.scores)
-            out[plan.track_id] = TrackSpeech(frames=plan.native[: len(scores)], scores=scores)
+        scores = np.full(len(plan.native), NO_VOICE_SCORE)
+        for (a, b), found in zip(plan.windows, plan.scores, strict=True):
+            scores[a:b] = found
+        out[plan.track_id] = TrackSpeech(frames=plan.native, scores=scores)
     return out
 
 
