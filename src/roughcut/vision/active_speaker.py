@@ -214,15 +214,14 @@ class TrackSpeech:
         decision = self.decision(threshold=threshold)
         if not len(self.frames):
             return np.zeros(len(native_frames), bool)
-        k = (
-            np.clip(np.searchsorted(self.frames, native_frames), 1, len(self.frames) - 1)
-            if len(self.frames) > 1
-            else np.zeros(len(native_frames), int)
-        )
-        if len(self.frames) > 1:
-            k = np.where(
-                np.abs(self.frames[k - 1] - native_frames) <= np.abs(self.frames[k] - native_frames), k - 1, k
+        if len(self.frames) == 1:
+            k = np.zeros(len(native_frames), int)
+        else:
+            right = np.clip(np.searchsorted(self.frames, native_frames), 1, len(self.frames) - 1)
+            left_nearer = np.abs(self.frames[right - 1] - native_frames) <= np.abs(
+                self.frames[right] - native_frames
             )
+            k = np.where(left_nearer, right - 1, right)
         spacing = float(np.median(np.diff(self.frames))) if len(self.frames) > 1 else 1.0
         inside = (native_frames >= self.frames[0] - spacing) & (native_frames <= self.frames[-1] + spacing)
         return decision[k] & inside
@@ -442,8 +441,11 @@ def decide_speakers(
         return list(tracks), problems
     try:
         sound = read_audio(path, sample_rate=SAMPLE_RATE).samples
-    except MediaError:
-        return list(tracks), [*problems, "no audio stream: speaking from lip motion, not the speaker model"]
+    except MediaError as exc:
+        return list(tracks), [
+            *problems,
+            f"no usable sound ({exc.problem}): speaking from lip motion, not the model",
+        ]
     speech = score_tracks(
         path, judged, frame_rate=frame_rate, frame_count=frame_count, frame_size=frame_size, sound=sound
     )
