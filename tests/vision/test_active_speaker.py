@@ -205,3 +205,44 @@ def test_voice_activity_gates_the_model(media_dir: Path) -> None:
     heard = voice_activity(np.concatenate([np.zeros(16000 * 3), sound]))
     assert not heard[: 2 * 33].any()  # the first 2 s of 3 s of silence (margin 0.5 s)
     assert heard[-60:-30].all()  # inside the sentence
+
+
+def test_crops_follow_the_track_where_a_voice_starts_late(
+    media_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bright square moving 3 px a frame, a voice only from 2 s on: the frames scored are those
+    near the voice, each cropped at the box of its own time."""
+    from types import SimpleNamespace
+
+    from roughcut.vision import active_speaker
+
+    size, count = 40, 100
+    pictures = []
+    for k in range(count):
+        picture = np.zeros((240, 480, 3), np.uint8)
+        picture[100 : 100 + size, 20 + 3 * k : 20 + 3 * k + size] = 255
+        pictures.append(picture)
+    voice = read_audio(media_dir / "grid" / "bbaf2n.mpg", sample_rate=16000).samples[: 2 * 16000]
+    sound = np.concatenate([np.zeros(2 * 16000), voice])
+    take = tmp_path / "square.mp4"
+    _encode(take, pictures, sound)
+    samples = [
+        SimpleNamespace(frame=k, box=((20 + 3 * k) / 480, 100 / 240, size / 480, size / 240))
+        for k in range(0, count, 3)
+    ]
+    track = SimpleNamespace(track_id=7, samples=samples)
+    seen: list[np.ndarray] = []
+
+    def record(features: np.ndarray, crops: np.ndarray) -> np.ndarray:
+        seen.extend(crops)
+        return np.zeros(len(crops))
+
+    monkeypatch.setattr(active_speaker, "model_scores", record)
+    speech = active_speaker.score_tracks(
+        take, [track], frame_rate=Fraction(25), frame_count=count, frame_size=(480, 240), sound=sound
+    )[7]
+    scored = speech.scores != active_speaker.NO_VOICE_SCORE
+    assert 20 <= np.flatnonzero(scored)[0] <= 45 and scored[-10:].all()  # from 0.5 s before the voice
+    assert len(seen) == scored.sum()
+    # The crop's upper part lies inside the square at every scored frame.
+    assert min(float(crop[: CROP_PX * 2 // 3].mean()) for crop in seen) > 200

@@ -237,8 +237,10 @@ class _Plan:
     times: np.ndarray
     crops: list
     scores: list
-    #: Windows ``(start, end)`` of model frames to score (inside stretches with a voice), in order.
+    #: Windows ``(start, end)`` of model frames to score (inside stretches with a voice), in order,
+    #: and those model frames one by one.
     windows: list = field(default_factory=list)
+    scored: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     done: int = 0
     count: int = 0
 
@@ -320,7 +322,6 @@ def score_tracks(
     plans = [_plan(t, frame_rate, frame_count) for t in tracks]
     plans = [p for p in plans if len(p.native) >= MIN_FRAMES]
     voiced = voice_activity(sound)
-    wanted: dict[int, list[tuple[_Plan, int]]] = {}
     for plan in plans:
         steps = np.clip((plan.times / 0.03).astype(int), 0, max(len(voiced) - 1, 0))
         runs, count = label(voiced[steps] if len(voiced) else np.zeros(len(steps), bool))
@@ -328,12 +329,12 @@ def score_tracks(
             where = np.flatnonzero(runs == k)
             if len(where) >= MIN_FRAMES:
                 plan.windows += _windows(len(where), int(where[0]))
-        scored = [k for a, b in plan.windows for k in range(a, b)]
-        for position, k in enumerate(scored):
-            wanted.setdefault(int(plan.native[k]), []).append((plan, position))
-    if not wanted:
+        plan.scored = np.array([k for a, b in plan.windows for k in range(a, b)], int)
+    busy = [p for p in plans if len(p.scored)]
+    if not busy:
         return {p.track_id: TrackSpeech(p.native, np.full(len(p.native), NO_VOICE_SCORE)) for p in plans}
-    first, last = min(wanted), max(wanted)
+    first = min(int(p.native[p.scored[0]]) for p in busy)
+    last = max(int(p.native[p.scored[-1]]) for p in busy)
 
     def flush(plan: _Plan) -> None:
         while plan.done < len(plan.windows):
@@ -366,8 +367,8 @@ def score_tracks(
             last_index = index
             if index > last:
                 break
-            jobs = wanted.get(index)
-            if not jobs:
+            due = [p for p in busy if p.count < len(p.scored) and p.native[p.scored[p.count]] <= index]
+            if not due:
                 continue
             if rotation is None:
                 rotation = round(frame.rotation or 0) % 360
@@ -375,25 +376,20 @@ def score_tracks(
             luma = np.frombuffer(plane, np.uint8).reshape(frame.height, plane.line_size)[:, : frame.width]
             if rotation:
                 luma = np.rot90(luma, k=rotation // 90)
-            full_range = str(getattr(frame, "color_range", "")).upper().endswith(
-                ("JPEG", "2")
-            ) or frame.format.name.startswith("yuvj")
+            # Video range (16-235) unless the stream says full range (AVCOL_RANGE_JPEG, 2) or yuvj.
+            full_range = frame.format.name.startswith("yuvj") or int(frame.color_range or 0) == 2
             rows, cols = luma.shape
-            aspect = (display_w / max(display_h, 1)) / (
-                cols / max(rows, 1)
-            )  # display over stored pixel width
-            for plan, k in jobs:
-                while plan.count < k:  # a frame the decoder lost: its model frame repeats the last crop
-                    _append(plan, plan.crops[-1] if plan.crops else None, flush)
-                x, y, w, h = plan.boxes[k]
-                crop = crop_face(
-                    luma, (x * cols, y * rows, w * cols, h * rows), full_range=full_range, aspect=aspect
-                )
-                _append(plan, crop, flush)
+            aspect = (display_w / max(display_h, 1)) / (cols / max(rows, 1))  # a pixel's shown width
+            for plan in due:
+                # Every model frame up to this one (two when a native frame serves two; one the
+                # decoder lost is cropped from this frame).
+                while plan.count < len(plan.scored) and plan.native[plan.scored[plan.count]] <= index:
+                    x, y, w, h = plan.boxes[plan.scored[plan.count]]
+                    box = (x * cols, y * rows, w * cols, h * rows)
+                    _append(plan, crop_face(luma, box, full_range=full_range, aspect=aspect), flush)
     out = {}
     for plan in plans:
-        total = sum(b - a for a, b in plan.windows)
-        while plan.count < total:
+        while plan.count < len(plan.scored):  # the file ended early: the last crop repeats
             _append(plan, plan.crops[-1] if plan.crops else None, flush)
         scores = np.full(len(plan.native), NO_VOICE_SCORE)
         for (a, b), found in zip(plan.windows, plan.scores, strict=True):
