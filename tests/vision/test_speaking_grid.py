@@ -44,9 +44,9 @@ def align_speech_per_frame(path: Path, frames: int) -> np.ndarray:
     return speech
 
 
-def visual_speaking(vision) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per native frame: the decision of the take (the speaker model), the lip-motion fallback's
-    decision on the same face, and the inner-lip gap."""
+def visual_speaking(vision) -> tuple[np.ndarray, np.ndarray]:
+    """Per native frame: the decision of the take (the speaker model) and the lip-motion fallback's
+    decision on the same face."""
     assert vision.tracks, f"no face found in {vision.path}"
     speaker = max(vision.tracks, key=lambda t: len(t.samples))
     frames = np.arange(vision.frame_count)
@@ -54,20 +54,7 @@ def visual_speaking(vision) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     known = np.array([s.mouth_opening is not None for s in speaker.samples])
     lips = speaking_mask(activity, sample_rate=float(vision.analysis_fps)) & known
     lip_track = replace(speaker, speaking=tuple(bool(v) for v in lips), speaking_source="lip-motion")
-    gap = np.full(vision.frame_count, np.nan)
-    for sample in speaker.samples:
-        if sample.mouth_opening is not None:
-            gap[sample.frame] = sample.mouth_opening
-    return speaking_at(speaker, frames), speaking_at(lip_track, frames), gap
-
-
-def naive_lip_gap_detector(gap: np.ndarray, *, window: int = 12) -> np.ndarray:
-    """The issue's reference: rolling variance of the inner-lip gap above its median in the clip."""
-    filled = np.where(np.isnan(gap), np.nanmedian(gap), gap)
-    kernel = np.ones(window) / window
-    mean = np.convolve(filled, kernel, mode="same")
-    variance = np.convolve(filled**2, kernel, mode="same") - mean**2
-    return variance > np.median(variance)
+    return speaking_at(speaker, frames), speaking_at(lip_track, frames)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +77,7 @@ def test_speaking_matches_voice_activity_on_grid(grid_clips: list[Path], grid_vi
     for clip in grid_clips:
         vision = grid_vision[clip.name]
         assert {t.speaking_source for t in vision.tracks if len(t.samples) > 8} == {"light-asd"}
-        predicted, lip_motion, _ = visual_speaking(vision)
+        predicted, lip_motion = visual_speaking(vision)
         heard = vad_speech_per_frame(clip, vision.frame_count)
         model.append(np.mean(predicted == heard))
         lips.append(np.mean(lip_motion == heard))
@@ -111,7 +98,7 @@ def test_speaking_matches_voice_activity_on_grid(grid_clips: list[Path], grid_vi
 
 def test_speaking_matches_word_alignment(grid_vision, media_dir: Path) -> None:
     vision = grid_vision["id2_vcd_swwp2s.mpg"]
-    predicted, _, _ = visual_speaking(vision)
+    predicted, _ = visual_speaking(vision)
     words = align_speech_per_frame(media_dir / "grid" / "swwp2s.align", vision.frame_count)
     accuracy = float(np.mean(predicted == words))
     print(f"swwp2s speaking frame accuracy vs .align: {accuracy:.1%}")
