@@ -6,8 +6,13 @@ and RGB conversion of the kept frames), and the full vision analysis, with their
 decode; peak memory of the analysis for the take and for a take four times as long (memory must stay
 flat); and wall time for the project's takes analysed one at a time and in parallel.
 
-Run: ``python benchmarks/bench_vision.py [DEMO_DIR] [--cores 2]`` (builds the demo in a temporary
-folder when no folder is given).
+First, on real footage with sound (``faces/hamilton_clip.mp4`` scaled to 1280x720 in a temporary
+folder): plain decode, analysis decode, full analysis without and with the speaker model
+(Light-ASD), wall and CPU seconds and their ratios to the plain decode. The demo's figures follow
+with ``--with-demo`` or a demo folder.
+
+Run: ``python benchmarks/bench_vision.py [DEMO_DIR] [--cores 2] [--with-demo]`` (set
+``ROUGHCUT_MEDIA`` when the shared media are not at ``../shared/media``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,21 @@ import os
 import resource
 import tempfile
 import time
+from fractions import Fraction
 from pathlib import Path
+
+#: The shared test media: $ROUGHCUT_MEDIA, else ``shared/media`` in the nearest folder above holding one.
+MEDIA = Path(
+    os.environ.get("ROUGHCUT_MEDIA")
+    or next(
+        (
+            p / "shared" / "media"
+            for p in Path(__file__).resolve().parents
+            if (p / "shared" / "media").is_dir()
+        ),
+        Path("shared/media"),
+    )
+)
 
 
 def plain_decode(path: Path) -> int:
@@ -43,6 +62,11 @@ def full_analysis(path: Path, fps: float, width: int) -> int:
     return len(analyze_take(path, fps=fps, width=width).sample_frames)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _child(task: str, path: str, fps: float, width: int, cores: list[int], out) -> None:
     os.sched_setaffinity(0, cores)
     import av  # noqa: F401  (imports are not what is measured)
@@ -52,17 +76,24 @@ def _child(task: str, path: str, fps: float, width: int, cores: list[int], out) 
         import scenedetect  # noqa: F401
 
         import roughcut.vision  # noqa: F401
+        from roughcut.vision import active_speaker
+
+        active_speaker._session()  # loading the model is start-up, not analysis
+    if task == "no-speaker-model":
+        import roughcut.vision.take as take
+
+        take.decide_speakers = lambda path, tracks, **_: (list(tracks), [])
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     if task == "plain":
         plain_decode(Path(path))
     elif task == "decode":
         analysis_decode(Path(path), fps, width)
     else:
         full_analysis(Path(path), fps, width)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out.send((seconds, before / 1024, peak / 1024))
+    out.send((seconds, before / 1024, peak / 1024, cpu))
 
 
 def measure_once(
@@ -103,6 +134,34 @@ def repeat_take(path: Path, times: int, out: Path) -> Path:
     return out
 
 
+def scaled_take(source: Path, out: Path, height: int = 720) -> Path:
+    """``source`` (video and sound) re-encoded at ``height`` lines (x264, CRF 18; sound as AAC), the
+    way a 720p camera file would be: the analysis scales it down, the plain decode decodes it all."""
+    import av
+
+    with av.open(str(source)) as src, av.open(str(out), "w") as dst:
+        in_video, in_audio = src.streams.video[0], src.streams.audio[0]
+        width = round(in_video.width * height / in_video.height / 2) * 2
+        video = dst.add_stream("libx264", rate=in_video.average_rate)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"crf": "18", "preset": "veryfast"}
+        audio = dst.add_stream("aac", rate=in_audio.rate, layout=in_audio.layout.name)
+        pictures = samples = 0
+        for frame in src.decode(in_video, in_audio):
+            if isinstance(frame, av.VideoFrame):
+                picture = frame.reformat(width=width, height=height, format="yuv420p")
+                picture.pts, picture.time_base = pictures, 1 / Fraction(in_video.average_rate)
+                pictures += 1
+                dst.mux(video.encode(picture))
+            else:
+                frame.pts, frame.time_base = samples, Fraction(1, in_audio.rate)
+                samples += frame.samples
+                dst.mux(audio.encode(frame))
+        dst.mux(video.encode())
+        dst.mux(audio.encode())
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("demo", nargs="?", type=Path, help="a built demo project (default: build one)")
@@ -111,12 +170,34 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=640)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the fastest counts")
     parser.add_argument("--skip-parallel", action="store_true")
+    parser.add_argument("--media", type=Path, default=MEDIA, help="the shared test media (hamilton_clip.mp4)")
+    parser.add_argument("--with-demo", action="store_true", help="also the demo's takes, memory, parallel")
     args = parser.parse_args()
+    cores = sorted(os.sched_getaffinity(0))[: args.cores]
+    print(f"{len(cores)} cores, analysis at {args.fps:g} fps, {args.width} px wide")
+    with tempfile.TemporaryDirectory() as folder:
+        take = scaled_take(args.media / "faces" / "hamilton_clip.mp4", Path(folder) / "hamilton_720p.mp4")
+        tasks = ("plain", "decode", "no-speaker-model", "full")
+        runs: dict[str, list] = {task: [] for task in tasks}
+        for _ in range(args.repeat):  # interleaved, so load on a shared machine hits all alike
+            for task, found in runs.items():
+                found.append(measure_once(task, take, args.fps, args.width, cores))
+        best = {task: min(runs[task], key=lambda r: r[0]) for task in tasks}
+        cpu = {task: min(r[3] for r in runs[task]) for task in tasks}
+        plain = best["plain"]
+        print(
+            f"hamilton_clip.mp4 scaled to 1280x720 (275 frames, 29.97 fps, sound), fastest of {args.repeat}:"
+        )
+        for task in tasks:
+            print(
+                f"  {task:17s} wall {best[task][0]:6.2f} s ({best[task][0] / plain[0]:5.2f}x plain decode) | "
+                f"CPU {cpu[task]:6.2f} s ({cpu[task] / cpu['plain']:5.2f}x)"
+            )
+    if not (args.demo or args.with_demo):
+        return
     from roughcut.demo import build_demo
 
     demo = args.demo or build_demo(Path(tempfile.mkdtemp()) / "demo")
-    cores = sorted(os.sched_getaffinity(0))[: args.cores]
-    print(f"{len(cores)} cores, analysis at {args.fps:g} fps, {args.width} px wide")
     for name in ("A01_wide.mp4", "B01_nora_cu.mp4"):
         take = Path(demo) / "takes" / name
         runs: dict[str, list] = {"plain": [], "decode": [], "full": []}

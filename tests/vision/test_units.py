@@ -30,6 +30,70 @@ def test_shot_sizes_ordered_by_limits() -> None:
         assert classify_shot_size(limit - 1e-6) != name
 
 
+@pytest.mark.parametrize(
+    ("bottom", "face", "size"),
+    [
+        (0.8, 0.5, "ECU"),  # the frame bottom inside the face
+        (3.0, 0.65, "ECU"),  # a face filling the frame
+        (1.7, 0.45, "CU"),  # shoulders
+        (2.8, 0.3, "MCU"),  # chest
+        (4.0, 0.2, "MS"),  # waist
+        (7.5, 0.12, "MLS"),  # knees
+        (11.0, 0.08, "LS"),  # feet in frame
+        (25.0, 0.02, "ELS"),  # a small full figure
+    ],
+)
+def test_framing_convention(bottom: float, face: float, size: str) -> None:
+    from roughcut.vision.shot_size import classify_framing
+
+    assert classify_framing(bottom, face) == size
+
+
+def test_editor_uses_the_same_shot_sizes() -> None:
+    from roughcut.edit.coverage import SHOT_SIZES as EDITOR_SIZES
+
+    assert EDITOR_SIZES == SHOT_SIZES
+
+
+def _pose(levels: dict[int, float], scale: float, top: float) -> list[tuple[float, float, float]]:
+    """33 pose landmarks of an upright figure: landmark ``i`` at ``top + scale * level``."""
+    points = [(0.5, top + 0.5 * scale, 1.0)] * 33  # the nose half a face below the forehead
+    for i, level in levels.items():
+        points[i] = (0.5, top + scale * level, 1.0)
+    return points
+
+
+def test_frame_bottom_from_pose() -> None:
+    from roughcut.vision.shot_size import BODY_LEVELS, frame_bottom_from_face, frame_bottom_from_pose
+
+    face = (0.45, 0.1, 0.1, 0.1)
+    standing = _pose(BODY_LEVELS, 0.1, 0.1)
+    assert frame_bottom_from_pose(standing, face) == pytest.approx(9.0)
+    assert frame_bottom_from_face(0.1, 0.1) == pytest.approx(9.0)
+    seated = dict(BODY_LEVELS) | {25: 4.9, 26: 4.9, 27: 8.0, 28: 8.0}  # knees forward, not down
+    assert frame_bottom_from_pose(_pose(seated, 0.1, 0.1), face) == pytest.approx(9.0)
+    elsewhere = _pose(BODY_LEVELS, 0.1, 0.1)
+    elsewhere[0] = (0.9, 0.15, 1.0)  # the pose is another person's
+    assert frame_bottom_from_pose(elsewhere, face) is None
+
+
+def test_picture_distance_ignores_brightness_and_shifts() -> None:
+    from roughcut.vision.cuts import normalised, picture_distance
+
+    rng = np.random.default_rng(3)
+    scene = np.clip(rng.normal(120, 40, (70, 120)), 0, 255).astype(np.float32)
+    import cv2
+
+    scene = cv2.GaussianBlur(scene, (0, 0), 2)
+    a = scene[8:62, 10:106]
+    brighter = np.clip(a * 1.3, 0, 255)
+    moved = scene[10:64, 14:110]
+    other = cv2.GaussianBlur(np.clip(rng.normal(120, 40, (54, 96)), 0, 255).astype(np.float32), (0, 0), 2)
+    assert picture_distance(normalised(a), normalised(brighter)) < 0.1  # cuts: 0.5 and more
+    assert picture_distance(normalised(a), normalised(moved)) < 0.1
+    assert picture_distance(normalised(a), normalised(other)) > 0.5
+
+
 def test_geometry() -> None:
     assert [screen_third(x) for x in (0.1, 0.5, 0.9)] == ["left", "centre", "right"]
     assert [yaw_class(a) for a in (0.05, 0.5, 0.95)] == ["frontal", "three_quarter", "profile"]
@@ -135,8 +199,10 @@ def test_segments_absorb_brief_framing_blips() -> None:
     rate, fps = Fraction(24), Fraction(8)
     frames = list(range(0, 240, 3))  # 10 s analysed at 8 fps
     sizes = [0.2] * 30 + [0.42] * 2 + [0.2] * 20 + [0.42] * 28  # a 0.25 s blip, then a real change
+    # Faces 0.25 of the frame height from the top: frame bottom 3.75 face heights below (MS) at 0.2,
+    # 1.8 (CU) at 0.42.
     samples = tuple(
-        FaceSample(f, f / 24, (0.4, 0.3, 0.1, h), h, "frontal", 0.0, 0.0, "centre", True, 1.0)
+        FaceSample(f, f / 24, (0.4, 0.25, 0.1, h), h, "frontal", 0.0, 0.0, "centre", True, 1.0)
         for f, h in zip(frames, sizes, strict=True)
     )
     track = FaceTrack(1, samples, (0.0,) * 80, (False,) * 80, (1.0,))

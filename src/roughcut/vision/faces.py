@@ -1,13 +1,13 @@
 """Faces in a take: mediapipe's detectors and face mesh combined, followed across frames into tracks.
 
 Per analysed frame the face mesh (video mode, so it follows faces from frame to frame instead of
-searching again) gives landmarks. The short-range detector (close and medium faces) runs on every
-``SHORT_RANGE_EVERY``-th frame and the full-range detector (small faces in wide shots) on every
-``FULL_RANGE_EVERY``-th (every other while it sees faces the mesh does not). A detection that no mesh
-covers (profiles, small faces) is kept as a face without landmarks. When no face is in sight, the
-full-range detector also searches overlapping tiles of the frame now and then, which finds faces
-down to about 3 % of the frame height (half what it finds in the whole frame). Faces are linked
-into tracks by box overlap and landmark distance, tolerating misses of up to ``TRACK_GAP_S`` seconds.
+searching again) gives landmarks. The full-range detector (faces from about 6 % of the frame height)
+and the short-range one (close faces) take turns, one per analysed frame. A detection that no mesh
+covers (profiles, small faces) is kept as a face without landmarks. A second detector, OpenCV's
+YuNet, finds small, dim and half-hidden faces mediapipe misses (down to about 10 pixels): it runs on
+the first frame of each new view and often while the view is wide or a group, rarely in a close
+view. Faces are linked into tracks by box overlap and landmark distance, tolerating misses of up to
+``TRACK_GAP_S`` seconds.
 """
 
 from __future__ import annotations
@@ -26,21 +26,38 @@ from roughcut.vision.geometry import (
     yaw_from_keypoints,
     yaw_from_landmarks,
 )
+from roughcut.vision.identity import ChipReservoir, FaceChip, chip_quality, cut_chip
 from roughcut.vision.model import FaceSample
 from roughcut.vision.speaking import EYE_CORNERS, LIP_LANDMARKS, lip_motion, lip_shape
 
 #: Faces the mesh follows at once.
 MAX_FACES = 4
-#: The short-range detector runs on every n-th analysed frame, the full-range one (the costliest
-#: model) on every m-th, both on frames after one where nothing was found; the mesh follows faces
-#: on every frame.
+#: The full-range detector (faces of any size from about 6 % of the frame height) runs on even
+#: analysed frames, the short-range one (close faces, within about two metres) on odd ones; the mesh
+#: follows faces on every frame.
 SHORT_RANGE_EVERY = 2
-FULL_RANGE_EVERY = 8
-#: With no face in sight, a tiled search for small faces runs on every n-th analysed frame (on every
-#: ``FULL_RANGE_EVERY``-th while it keeps finding faces).
-TILED_SEARCH_EVERY = 32
-#: Faces taller than twice this (pixels at analysis size) are big enough for the whole-frame search.
-MIN_TILED_FACE_PX = 16
+#: Short-range boxes lower than this (fraction of the frame height) are dropped: out of its range
+#: the short-range model draws one box over neighbouring faces (measured on an audience shot).
+SHORT_RANGE_MIN_HEIGHT = 0.25
+#: The second detector (OpenCV's YuNet on the whole analysis frame: faces down to about 10 pixels,
+#: dim and half-hidden ones that mediapipe's detectors miss) runs on the first ``NEW_VIEW_SEARCHED``
+#: analysed frames of every new view, then on every ``SECOND_SEARCH_WIDE``-th while it finds faces
+#: the mediapipe detectors miss or the faces in view are small (the largest under ``WIDE_VIEW_FACE``
+#: of the frame height), else on every ``SECOND_SEARCH_EVERY``-th (2 s at 8 fps).
+SECOND_SEARCH_WIDE = 3
+SECOND_SEARCH_EVERY = 16
+WIDE_VIEW_FACE = 0.2
+NEW_VIEW_SEARCHED = 2
+#: Lowest YuNet confidence kept: a 20-pixel patch of background scored 0.63 in
+#: ``faces/groups/obama_and_biden.jpg``, a hand 0.74 in the hamilton wide shot (seen on one frame, so
+#: dropped with tracks under ``MIN_TRACK_SAMPLES``); the dim face at the audience's right edge 0.66-0.81.
+SECOND_MIN_SCORE = 0.65
+#: Normalised picture distance between analysed frames (see :mod:`roughcut.vision.cuts`, without
+#: the shift search) from which a frame starts a new view.
+NEW_VIEW_DISTANCE = 0.5
+#: Body landmarks (mediapipe pose) are looked for around the largest face on the second analysed
+#: frame of each new view and then on every n-th, while that face is small enough for a body to show.
+POSE_EVERY = 24
 #: The mesh follows fewer faces once the detectors saw fewer for this many searches.
 MESH_RESIZE_AFTER = 12
 #: Mesh landmarks read from mediapipe (reading all 468 costs more than the geometry needs): the
@@ -91,15 +108,18 @@ class _OpenTrack:
     last_time: float = 0.0
     last_lips: np.ndarray | None = None
     appearance: list[np.ndarray] = field(default_factory=list)
+    chips: ChipReservoir = field(default_factory=ChipReservoir)
 
 
 @dataclass(frozen=True)
 class RawTrack:
-    """A finished track before speaking activity and persons are added."""
+    """A finished track before speaking activity and persons are added; ``chips`` the track's best
+    face chips spread over its length (for the identity embeddings, not stored)."""
 
     track_id: int
     samples: tuple[FaceSample, ...]
     appearance: tuple[float, ...]
+    chips: tuple[FaceChip, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,10 @@ class FaceResult:
 
     tracks: tuple[RawTrack, ...]
     face_sharpness: float | None
+    #: ``(native frame, frame bottom, face height)`` where body landmarks measured the framing: the
+    #: frame bottom in face heights below the largest face's forehead (see
+    #: :mod:`roughcut.vision.shot_size`) and that face's height over the frame height.
+    framings: tuple[tuple[int, float, float], ...] = ()
 
 
 def _box_from_landmarks(points: np.ndarray) -> tuple[float, float, float, float]:
@@ -161,6 +185,36 @@ def merge_observations(meshes: list[Observation], detections: list[Observation])
     for index, score in covered.items():
         merged[index].score = score
     return merged
+
+
+def yunet_detector(size: tuple[int, int]):
+    """OpenCV's YuNet face detector (the int8 model shipped in ``vision/models`` for identity, MIT)
+    for pictures of ``size`` (width, height) pixels."""
+    import cv2
+
+    from roughcut.vision.identity import YUNET_MODEL
+
+    return cv2.FaceDetectorYN.create(str(YUNET_MODEL), "", size, SECOND_MIN_SCORE)
+
+
+def yunet_search(detector, image: np.ndarray) -> list[Observation]:
+    """Faces in an RGB picture by YuNet (``detector`` from :func:`yunet_detector`, sized for it).
+    Its five key points become mediapipe's six (eyes, nose tip, mouth centre, and the eyes again
+    for the ears: yaw is then read on the eyes' span)."""
+    import cv2
+
+    _, rows = detector.detect(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    found = []
+    for row in rows if rows is not None else []:
+        x, y, w, h = (float(v) for v in row[:4])
+        eye_r, eye_l, nose, mouth_r, mouth_l = np.asarray(row[4:14], float).reshape(5, 2)
+        keys = np.array([eye_r, eye_l, nose, (mouth_r + mouth_l) / 2, eye_r, eye_l])
+        # YuNet's box runs from the brow to below the chin: square it on the face's centre like
+        # mediapipe's, so sizes and overlaps compare.
+        side = (w + h) / 2
+        box = (x + w / 2 - side / 2, y + h / 2 - side / 2, side, side)
+        found.append(Observation(box, None, keys, float(row[-1])))
+    return merge_observations([], found)
 
 
 class FaceTracker:
@@ -263,8 +317,17 @@ class FaceAnalyser(FrameAnalyser):
         )
         self._tracker: FaceTracker | None = None
         self._count = 0
-        self._bare_last = False
-        self._small_faces = False
+        self._last_second = -SECOND_SEARCH_EVERY
+        self._last_picture: np.ndarray | None = None
+        self._second_added = False
+        self._second = None
+        self._second_size = (0, 0)
+        self._largest_seen = 0.0
+        self._view_changed = False
+        self._view_start = 0
+        self._pose = None
+        self._last_pose = -POSE_EVERY
+        self._framings: list[tuple[int, float, float]] = []
         self._recent_counts: list[int] = []
         self._face_sharpness: list[float] = []
         self._last_frame = -1
@@ -293,26 +356,26 @@ class FaceAnalyser(FrameAnalyser):
             self._mesh_faces = wanted
             self._recent_counts = []
 
-    def _tiled_search(self, image: np.ndarray) -> list[Observation]:
-        """Faces too small for the full-range detector on the whole frame: it runs on 3 × 3
-        overlapping tiles of half the frame's width and height, so faces appear twice as large."""
-        height, width = image.shape[:2]
-        tile_w, tile_h = width // 2, height // 2
-        found: list[Observation] = []
-        for y in (0, height // 4, height - tile_h):
-            for x in (0, width // 4, width - tile_w):
-                tile = np.ascontiguousarray(image[y : y + tile_h, x : x + tile_w])
-                for d in _detections(self._full.process(tile), tile_w, tile_h):
-                    bx, by, bw, bh = d.box
-                    keys = d.keypoints + np.array([x, y]) if d.keypoints is not None else None
-                    found.append(Observation((bx + x, by + y, bw, bh), None, keys, d.score))
-        return merge_observations([], found)
+    def _second_search(self, image: np.ndarray) -> list[Observation]:
+        size = (image.shape[1], image.shape[0])
+        if self._second is None or self._second_size != size:
+            self._second, self._second_size = yunet_detector(size), size
+        return yunet_search(self._second, image)
+
+    def _new_view(self, image: np.ndarray) -> bool:
+        """Whether ``image`` looks unlike the previous analysed frame (a cut or a big move)."""
+        from roughcut.vision.cuts import normalised, small_grey
+
+        picture = normalised(small_grey(image))
+        last, self._last_picture = self._last_picture, picture
+        return last is None or float(np.mean(np.abs(picture - last))) >= NEW_VIEW_DISTANCE
 
     def observe(self, image: np.ndarray) -> list[Observation]:
         """Every face in one RGB frame: mesh faces plus detections no mesh covers.
 
-        The detectors run on a schedule (``SHORT_RANGE_EVERY``, ``FULL_RANGE_EVERY``); the full-range
-        one as often as the short-range one while faces without landmarks are in sight."""
+        The detectors alternate (full-range on even analysed frames, short-range on odd ones); the
+        second detector runs on new views and then on a schedule (``SECOND_SEARCH_WIDE``,
+        ``SECOND_SEARCH_EVERY``)."""
         import cv2
 
         height, width = image.shape[:2]
@@ -325,32 +388,34 @@ class FaceAnalyser(FrameAnalyser):
             meshes.append(
                 Observation(box=_box_from_landmarks(points), landmarks=points, keypoints=None, score=1.0)
             )
-        detections: list[Observation] = []
-        short = self._count % SHORT_RANGE_EVERY == 1
-        full = self._count % FULL_RANGE_EVERY == 0 or (
-            self._bare_last and self._count % SHORT_RANGE_EVERY == 0
-        )
-        if short or full:
-            # The detectors' models see 128 and 192 pixels: half the analysis size loses nothing.
-            small = cv2.resize(image, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
-        if short:
-            detections += _detections(self._short.process(small), width, height)
-        if full:
-            detections += _detections(self._full.process(small), width, height)
-        searched = short or full
-        observations = merge_observations(meshes, detections)
-        tile_every = FULL_RANGE_EVERY if self._small_faces else TILED_SEARCH_EVERY
-        if not observations and self._count % tile_every == 0:
-            small = self._tiled_search(image)
-            self._small_faces = bool(small)
-            observations = small
-        elif observations and any(
-            o.landmarks is not None or o.box[3] > 2 * MIN_TILED_FACE_PX for o in observations
+        # The detectors' models see 128 and 192 pixels: half the analysis size loses nothing.
+        small = cv2.resize(image, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        if self._count % SHORT_RANGE_EVERY:
+            detections = [
+                d
+                for d in _detections(self._short.process(small), width, height)
+                if d.box[3] >= SHORT_RANGE_MIN_HEIGHT * height
+            ]
+        else:
+            detections = _detections(self._full.process(small), width, height)
+        since = self._count - self._last_second
+        wide = self._second_added or 0 < self._largest_seen < WIDE_VIEW_FACE
+        self._view_changed = self._new_view(image)
+        if self._view_changed:
+            self._view_start = self._count
+        if (
+            self._count - self._view_start < NEW_VIEW_SEARCHED
+            or since >= SECOND_SEARCH_EVERY
+            or (wide and since >= SECOND_SEARCH_WIDE)
         ):
-            self._small_faces = False
-        self._bare_last = any(o.landmarks is None for o in observations)
-        if searched:
-            self._size_mesh(len(observations))
+            whole = merge_observations(meshes, detections)
+            second = self._second_search(image)
+            self._second_added = any(not any(_same_face(t.box, o.box) for o in whole) for t in second)
+            detections += second
+            self._last_second = self._count
+        observations = merge_observations(meshes, detections)
+        self._largest_seen = max((o.box[3] / height for o in observations), default=0.0)
+        self._size_mesh(len(observations))
         return observations
 
     def _sample(self, frame: Frame, obs: Observation, track: _OpenTrack, size: tuple[int, int]) -> FaceSample:
@@ -384,6 +449,23 @@ class FaceAnalyser(FrameAnalyser):
             score=float(obs.score),
         )
 
+    @staticmethod
+    def _sample_appearance(
+        image: np.ndarray, frame: int, time_s: float, obs: Observation, track: _OpenTrack
+    ) -> None:
+        """Colour on every ``APPEARANCE_EVERY``-th sample of a track; a face chip for the identity
+        model when this face is the best of its stretch of the track so far (larger, more frontal,
+        surer), so a track keeps a bounded number of good chips."""
+        if (len(track.samples) - 1) % APPEARANCE_EVERY == 0:
+            hist = _appearance(image, obs.box)
+            if hist is not None:
+                track.appearance.append(hist)
+        quality = chip_quality(obs.box[3], track.samples[-1].yaw, obs.score)
+        if track.chips.wants(time_s, quality):
+            chip = cut_chip(image, obs.box, frame=frame, quality=quality)
+            if chip is not None:
+                track.chips.offer(time_s, chip)
+
     def process_frame(self, frame: Frame) -> None:
         image = frame.image
         size = (image.shape[1], image.shape[0])
@@ -395,10 +477,8 @@ class FaceAnalyser(FrameAnalyser):
         for obs, track in zip(observations, tracks, strict=True):
             track.samples.append(self._sample(frame, obs, track, size))
             track.last_box, track.last_landmarks, track.last_time = obs.box, obs.landmarks, time_s
-            if (len(track.samples) - 1) % APPEARANCE_EVERY == 0:
-                hist = _appearance(image, obs.box)
-                if hist is not None:
-                    track.appearance.append(hist)
+            self._sample_appearance(image, frame.index, time_s, obs, track)
+        self._measure_framing(frame, observations)
         if observations and self._count % SHARPNESS_EVERY == 0:
             largest = max(observations, key=lambda o: o.box[3])
             sharp = _laplacian_variance(image, largest.box)
@@ -407,10 +487,48 @@ class FaceAnalyser(FrameAnalyser):
         self._last_frame = frame.index
         self._count += 1
 
+    def _measure_framing(self, frame: Frame, observations: list[Observation]) -> None:
+        """Body landmarks around the largest face, on the schedule ``POSE_EVERY`` (new views first),
+        give the frame bottom in face heights (kept in ``_framings``)."""
+        from roughcut.vision.shot_size import POSE_MAX_FACE, frame_bottom_from_pose
+
+        if not observations:
+            return
+        height, width = frame.image.shape[:2]
+        largest = max(observations, key=lambda o: o.box[3])
+        x, y, w, h = largest.box
+        if h / height >= POSE_MAX_FACE:
+            return
+        # Not on a view's first frame: the mesh may still follow a face of the view before.
+        if not (self._count - self._view_start == 1 or self._count - self._last_pose >= POSE_EVERY):
+            return
+        self._last_pose = self._count
+        if self._pose is None:  # model_complexity 1 ships with mediapipe (0 and 2 are downloaded)
+            self._pose = self._mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1)
+        # A column around the face down to the frame bottom: the pose model finds one person.
+        x0, x1 = max(0, int(x + w / 2 - 2.5 * w)), min(width, int(x + w / 2 + 2.5 * w))
+        y0 = max(0, int(y - h))
+        crop = np.ascontiguousarray(frame.image[y0:, x0:x1])
+        if crop.shape[0] < 16 or crop.shape[1] < 16:
+            return
+        result = self._pose.process(crop)
+        if not result.pose_landmarks:
+            return
+        points = [
+            ((x0 + p.x * crop.shape[1]) / width, (y0 + p.y * crop.shape[0]) / height, p.visibility)
+            for p in result.pose_landmarks.landmark
+        ]
+        box = (x / width, y / height, w / width, h / height)
+        bottom = frame_bottom_from_pose(points, box)
+        if bottom is not None:
+            self._framings.append((frame.index, bottom, h / height))
+
     def post_process(self) -> FaceResult:
         self._mesh.close()
         self._short.close()
         self._full.close()
+        if self._pose is not None:
+            self._pose.close()
         tracks = []
         for track in self._tracker.finish() if self._tracker else []:
             appearance = (
@@ -421,7 +539,43 @@ class FaceAnalyser(FrameAnalyser):
                     track_id=track.track_id,
                     samples=tuple(track.samples),
                     appearance=tuple(float(v) for v in appearance),
+                    chips=track.chips.chips(),
                 )
             )
         sharpness = float(np.median(self._face_sharpness)) if self._face_sharpness else None
-        return FaceResult(tracks=tuple(tracks), face_sharpness=sharpness)
+        return FaceResult(tracks=tuple(tracks), face_sharpness=sharpness, framings=tuple(self._framings))
+
+
+def find_faces(image: np.ndarray) -> list[Observation]:
+    """Every face in one RGB picture (a still): the mesh and all three detectors, merged.
+    Boxes in pixels; landmarks where the mesh found the face."""
+    import mediapipe as mp
+
+    height, width = image.shape[:2]
+    image = np.ascontiguousarray(image)
+    with mp.solutions.face_mesh.FaceMesh(
+        static_image_mode=True, max_num_faces=MAX_FACES, refine_landmarks=False
+    ) as mesh:
+        meshes = []
+        for face in mesh.process(image).multi_face_landmarks or []:
+            points = np.full((468, 3), np.nan)
+            for i in USED_LANDMARKS:
+                p = face.landmark[i]
+                points[i] = (p.x * width, p.y * height, p.z * width)
+            meshes.append(Observation(_box_from_landmarks(points), points, None, 1.0))
+    with (
+        mp.solutions.face_detection.FaceDetection(
+            model_selection=0, min_detection_confidence=MIN_DETECTION_SCORE
+        ) as short,
+        mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=MIN_DETECTION_SCORE
+        ) as full,
+    ):
+        detections = [
+            d
+            for d in _detections(short.process(image), width, height)
+            if d.box[3] >= SHORT_RANGE_MIN_HEIGHT * height
+        ]
+        detections += _detections(full.process(image), width, height)
+        detections += yunet_search(yunet_detector((width, height)), image)
+    return merge_observations(meshes, detections)

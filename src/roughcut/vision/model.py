@@ -46,7 +46,9 @@ class FaceTrack:
 
     Aligned with ``samples``: ``mouth_activity``, the lips' motion smoothed over about a third of a
     second (face heights per sample, 0 when unknown), and ``speaking``, the visual speaking decision.
-    ``appearance`` is a colour descriptor of the face used to tell people apart.
+    ``appearance`` is a colour descriptor of the face (it only breaks ties between people);
+    ``embeddings`` the identity model's unit embeddings of the track's best few face chips
+    (:mod:`roughcut.vision.identity`; empty when no chip could be aligned, e.g. profiles).
     """
 
     track_id: int
@@ -55,6 +57,13 @@ class FaceTrack:
     speaking: tuple[bool, ...]
     appearance: tuple[float, ...]
     person: str = ""
+    embeddings: tuple[tuple[float, ...], ...] = ()
+    #: What decided ``speaking``: ``"light-asd"`` (the audio-visual model, scored at 25 frames a second
+    #: on native ``speech_frames`` with ``speech_scores``, speaking minus silent logit) or
+    #: ``"lip-motion"`` (the fallback: no sound, face too small or too brief for the model).
+    speaking_source: str = "lip-motion"
+    speech_frames: tuple[int, ...] = ()
+    speech_scores: tuple[float, ...] = ()
 
     @property
     def start_frame(self) -> int:
@@ -81,7 +90,8 @@ class FaceTrack:
 @dataclass(frozen=True)
 class Person:
     """The face tracks of one person within a take. ``person_id`` is ``person1``, ``person2``… numbered
-    left to right by mean screen position; it is the name used in ``roughcut.toml``'s ``[characters]``."""
+    left to right by mean screen position; it is the name used in ``roughcut.toml``'s ``[characters]``.
+    ``embedding`` is the unit mean of its tracks' identity embeddings (empty when none has one)."""
 
     person_id: str
     track_ids: tuple[int, ...]
@@ -89,16 +99,21 @@ class Person:
     face_height: float
     appearance: tuple[float, ...]
     frames_visible: int
+    embedding: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
 class ShotSegment:
-    """A stretch of the take with one framing: native frames ``start_frame`` to ``end_frame`` (exclusive)."""
+    """A stretch of the take with one framing: native frames ``start_frame`` to ``end_frame`` (exclusive).
+
+    ``note`` says what limits the faces found there (``"no face found"``, faces too small...), or
+    is empty."""
 
     start_frame: int
     end_frame: int
     shot_size: str | None
     people: int
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,7 +122,8 @@ class TakeVision:
 
     ``frame_rate`` and ``frame_count`` are the take's native ones; ``sample_frames`` the native frame
     numbers analysed (about ``analysis_fps`` per second); ``cuts`` native frame numbers where a new
-    shot starts; ``sharpness`` the median variance of the Laplacian of the analysed frames' luma
+    shot starts; ``fades`` those where a fade from black starts or a fade to black ends (segments
+    are split at both); ``sharpness`` the median variance of the Laplacian of the analysed frames' luma
     (higher is sharper, at the analysis width), ``face_sharpness`` the same inside faces;
     ``problems`` what made the analysis partial (no faces, faces too small, rotated, odd shape).
     """
@@ -129,6 +145,7 @@ class TakeVision:
     face_sharpness: float | None
     soft: bool
     problems: tuple[str, ...] = field(default_factory=tuple)
+    fades: tuple[int, ...] = ()
 
     def frame_to_seconds(self, frame: int) -> float:
         return float(Fraction(frame) / self.frame_rate)

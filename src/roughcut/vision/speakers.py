@@ -1,11 +1,15 @@
 """Who is who and who speaks: persons named after script characters, and per spoken line who speaks,
 whether the speaker is on screen, the shot size and who else is visible.
 
-The lines come as :class:`SpokenLine` intervals (from the speech alignment, or any other source).
-A person whose lips move while a character's lines are spoken, and stay still during the other
-characters' lines, is that character; persons who never speak in a take inherit a name from the same
-face in other takes (:func:`~roughcut.vision.persons.match_across_takes`). ``roughcut.toml`` can
-override any mapping (``[characters]`` with keys ``"TAKE:personN"``).
+The lines come as :class:`SpokenLine` intervals (from the speech alignment: the voice says whose
+line is heard when). The person whose face the speaker decision (``FaceTrack.speaking``, from the
+active speaker model or lip motion, whichever decided) marks as speaking while a character's lines
+are heard, and not while the other characters' lines are, is that character. Only lines during which
+the person is on screen (``VISIBLE_SHARE`` of the line's frames) count for or against them, so a
+person is never named after lines spoken while they were off screen. Persons who never speak in a
+take inherit a name from the same face (by the identity model's embeddings) in other takes
+(:func:`~roughcut.vision.persons.match_across_takes`). ``roughcut.toml`` overrides any mapping
+(``[characters]`` with keys ``"TAKE:personN"``).
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from roughcut.vision.persons import match_across_takes
 
 #: Speaking during a character's lines minus speaking during the others' lines that names a person.
 MIN_EVIDENCE = 0.15
-#: Share of a line's analysed frames a person must be seen in to count as visible during it.
+#: Share of a line's analysed frames a person must be seen in to count as visible during it (and for
+#: the line to count as evidence of who they are).
 VISIBLE_SHARE = 0.5
-#: Share of a line's frames with moving lips that makes a visible person the line's visual speaker.
+#: Share of a line's seen frames marked speaking that makes a visible person its visual speaker.
 VISUAL_SPEAKER_SHARE = 0.3
 
 
@@ -77,30 +82,31 @@ def _line_frames(vision: TakeVision, line: SpokenLine) -> list[int]:
 
 
 def _person_during(vision: TakeVision, person_id: str, frames: Sequence[int]) -> tuple[float, float | None]:
-    """Share of ``frames`` the person is seen in, and share of those with landmarks where the lips
-    move (``None`` when no landmarks)."""
+    """Share of ``frames`` the person is seen in, and share of those where their face is marked
+    speaking (``None`` when not seen at all)."""
     wanted = set(frames)
-    seen, talking, known = 0, 0, 0
+    seen: set[int] = set()
+    talking: set[int] = set()
     for track in vision.tracks_of(person_id):
         for sample, speaking in zip(track.samples, track.speaking, strict=True):
             if sample.frame in wanted:
-                seen += 1
-                if sample.has_landmarks:
-                    known += 1
-                    talking += speaking
-    share = seen / len(frames) if frames else 0.0
-    return min(1.0, share), (talking / known if known else None)
+                seen.add(sample.frame)
+                if speaking:
+                    talking.add(sample.frame)
+    share = len(seen) / len(frames) if frames else 0.0
+    return min(1.0, share), (len(talking) / len(seen) if seen else None)
 
 
 def speaking_evidence(vision: TakeVision, lines: Sequence[SpokenLine]) -> dict[tuple[str, str], float]:
-    """For each (person, character) of a take: how much more the person's lips move during the
-    character's lines than during the other characters' lines (shares of frames, -1 to 1)."""
+    """For each (person, character) of a take: how much more the person's face is marked speaking
+    during the character's lines than during the other characters' lines (shares of frames, -1 to
+    1). Only lines during which the person is on screen count."""
     per_line = {}
     for line in lines:
         frames = _line_frames(vision, line)
         for person in vision.persons:
-            _, talking = _person_during(vision, person.person_id, frames)
-            if talking is not None:
+            share, talking = _person_during(vision, person.person_id, frames)
+            if talking is not None and share >= VISIBLE_SHARE:
                 per_line.setdefault(person.person_id, []).append((line.character, talking))
     evidence = {}
     characters = sorted({line.character for line in lines})

@@ -17,23 +17,28 @@ from roughcut.errors import ConfigError, MediaError, RoughcutError
 from roughcut.media import Frame, fingerprint, probe, read_frames
 from roughcut.media.rates import snap_frame_rate
 from roughcut.progress import track
+from roughcut.vision.active_speaker import decide_speakers
 from roughcut.vision.analyser import FrameAnalyser, run_pass
 from roughcut.vision.cuts import CutAnalyser, refine_cuts
 from roughcut.vision.faces import FaceAnalyser, RawTrack
+from roughcut.vision.identity import track_embeddings
 from roughcut.vision.model import FaceTrack, ShotSegment, TakeVision
 from roughcut.vision.persons import make_persons
 from roughcut.vision.sharpness import SOFT_BELOW, SharpnessAnalyser
-from roughcut.vision.shot_size import classify_shot_size
+from roughcut.vision.shot_size import classify_framing, frame_bottom_from_face
 from roughcut.vision.speaking import mouth_activity, speaking_mask
 
 #: Store stage name and version (bump the version when results change).
 STAGE = "vision"
-VERSION = 3
+VERSION = 6
 #: Defaults: analysis frames per second and width in pixels.
 DEFAULT_FPS = 8
 DEFAULT_WIDTH = 640
 #: Framing changes shorter than this (seconds) are not segments of their own.
 MIN_SEGMENT_S = 1.0
+#: A body measurement of the framing holds for faces up to this factor larger or smaller than the
+#: face it was made on (a zoom or another framing beyond that).
+SAME_FRAMING = 1.3
 #: Faces smaller than this (face height over frame height) are too small for landmarks.
 SMALL_FACE = 0.04
 #: Faces without landmarks smaller than this (face height over frame height) are called too small for
@@ -79,7 +84,10 @@ def _split_at_cuts(tracks: Sequence[RawTrack], cuts: Sequence[int]) -> list[RawT
         for k, part in enumerate(parts):
             track_id = raw.track_id if k == 0 else next_id
             next_id += k > 0
-            out.append(RawTrack(track_id=track_id, samples=tuple(part), appearance=raw.appearance))
+            chips = tuple(c for c in raw.chips if part[0].frame <= c.frame <= part[-1].frame)
+            out.append(
+                RawTrack(track_id=track_id, samples=tuple(part), appearance=raw.appearance, chips=chips)
+            )
     return out
 
 
@@ -115,23 +123,28 @@ def _segments(
     frame_count: int,
     rate: Fraction,
     analysis_fps: Fraction,
+    framings: Sequence[tuple[int, float, float]] = (),
 ) -> tuple[ShotSegment, ...]:
     """Stretches of one shot size (largest face) and people count: shots split at cuts, labels
-    smoothed over ``MIN_SEGMENT_S``, runs shorter than that merged into their longer neighbour."""
+    smoothed over ``MIN_SEGMENT_S``, runs shorter than that merged into their longer neighbour.
+
+    The shot size of a frame comes from the frame bottom in face heights below the largest face's
+    forehead (:mod:`~roughcut.vision.shot_size`): measured by body landmarks (``framings``, the
+    nearest measurement in the same shot) where there are some, else from the face's place."""
     if not sample_frames:
         return ()
-    largest: dict[int, float] = {}
+    largest: dict[int, tuple[float, float]] = {}  # frame: (face height, face top)
     count: dict[int, int] = {}
     analysed = np.asarray(sample_frames)
     for t in tracks:
         # A face is present from its track's first to last sample (brief misses included), at the
         # size of its latest sample.
         seen = np.array([s.frame for s in t.samples])
-        heights = np.array([s.face_height for s in t.samples])
         inside = analysed[(analysed >= seen[0]) & (analysed <= seen[-1])]
         latest = np.searchsorted(seen, inside, side="right") - 1
         for frame, k in zip(inside.tolist(), latest.tolist(), strict=True):
-            largest[frame] = max(largest.get(frame, 0.0), float(heights[k]))
+            sample = t.samples[k]
+            largest[frame] = max(largest.get(frame, (0.0, 0.0)), (sample.face_height, sample.box[1]))
             count[frame] = count.get(frame, 0) + 1
     bounds = [0, *sorted(c for c in cuts if 0 < c < frame_count), frame_count]
     window = max(1, round(MIN_SEGMENT_S * analysis_fps)) | 1
@@ -140,9 +153,10 @@ def _segments(
     for start, end in itertools.pairwise(bounds):
         frames = [f for f in sample_frames if start <= f < end]
         if not frames:
-            segments.append(ShotSegment(start, end, None, 0))
+            segments.append(ShotSegment(start, end, None, 0, "no face found"))
             continue
-        labels = [(classify_shot_size(largest[f]) if f in largest else None, count.get(f, 0)) for f in frames]
+        measured = [m for m in framings if start <= m[0] < end]
+        labels = [(_shot_size_at(f, largest, measured), count.get(f, 0)) for f in frames]
         labels = _mode_filter(labels, window)
         runs: list[list] = []  # [label, first frame]
         for frame, label in zip(frames, labels, strict=True):
@@ -169,8 +183,46 @@ def _segments(
                     merged_ends.append(run_end)
             runs, ends = merged_runs, merged_ends
         for (label, first), last in zip(runs, ends, strict=True):
-            segments.append(ShotSegment(first, last, label[0], label[1]))
+            segments.append(ShotSegment(first, last, label[0], label[1], _segment_note(tracks, first, last)))
     return tuple(segments)
+
+
+def _segment_problems(segments: Sequence[ShotSegment], tracks: Sequence[FaceTrack]) -> list[str]:
+    """The segments' notes with their frames (none when the take has no face at all: said once)."""
+    if not tracks:
+        return []
+    return [f"frames {s.start_frame}-{s.end_frame - 1}: {s.note}" for s in segments if s.note]
+
+
+def _shot_size_at(
+    frame: int, largest: dict[int, tuple[float, float]], measured: Sequence[tuple[int, float, float]]
+) -> str | None:
+    """Shot size at an analysed frame from its largest face ``(height, top)`` and the body
+    measurements ``(frame, frame bottom, face height)`` of its shot: the nearest one made on a face
+    of about this size (within ``SAME_FRAMING``), else the face's place."""
+    if frame not in largest:
+        return None
+    height, top = largest[frame]
+    alike = [m for m in measured if 1 / SAME_FRAMING <= m[2] / max(height, 1e-6) <= SAME_FRAMING]
+    if not alike:
+        return classify_framing(frame_bottom_from_face(top, height), height)
+    return classify_framing(min(alike, key=lambda m: abs(m[0] - frame))[1], height)
+
+
+def _segment_note(tracks: Sequence[FaceTrack], start: int, end: int) -> str:
+    """What limits the faces found in native frames ``start`` to ``end`` (exclusive), or ``""``."""
+    samples = [s for t in tracks for s in t.samples if start <= s.frame < end]
+    if not samples:
+        return "no face found"
+    largest = max(s.face_height for s in samples)
+    if largest < SMALL_FACE:
+        return f"faces too small (largest {largest:.0%} of the frame height): shot size only"
+    if any(s.has_landmarks for s in samples):
+        return ""
+    heights = sorted(s.face_height for s in samples)
+    if heights[len(heights) // 2] < SMALL_FOR_LANDMARKS:
+        return f"faces too small for landmarks (largest {largest:.0%} of the frame height)"
+    return f"no face with landmarks (profiles? largest {largest:.0%} of the frame height)"
 
 
 def _problems(info, analysis_size: tuple[int, int], tracks: Sequence[FaceTrack], searched: bool) -> list[str]:
@@ -238,12 +290,25 @@ def analyze_take(
     face_result = results[3] if searched else None
     if not sample_frames:
         raise MediaError(path, "no video frame could be decoded")
-    cuts = refine_cuts(path, cut_pairs)
-    raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), cuts)
+    cuts, fades = refine_cuts(path, cut_pairs)
+    shot_bounds = tuple(sorted({*cuts, *fades}))
+    raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), shot_bounds)
     tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
-    tracks, persons = make_persons(tracks)
+    # Who speaks: Light-ASD on 25 fps face crops and the sound, lip motion where it cannot run.
+    tracks, speaking_problems = decide_speakers(
+        path,
+        tracks,
+        frame_rate=rate,
+        frame_count=max(info.video.frame_count, sample_frames[-1] + 1),
+        frame_size=(display_w, display_h),
+    )
+    # Identity: the best few face chips of every track (after the split at cuts) embedded once.
+    chips = {raw.track_id: raw.chips for raw in raw_tracks}
+    tracks = [replace(track, embeddings=track_embeddings(chips.get(track.track_id, ()))) for track in tracks]
+    tracks, persons = make_persons(tracks, shot_bounds=shot_bounds)
     frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
-    segments = _segments(sample_frames, tracks, cuts, frame_count, rate, analysis_fps)
+    framings = face_result.framings if face_result else ()
+    segments = _segments(sample_frames, tracks, shot_bounds, frame_count, rate, analysis_fps, framings)
     weights: dict[str | None, int] = {}
     for segment in segments:
         weights[segment.shot_size] = (
@@ -272,10 +337,13 @@ def analyze_take(
         people=people,
         segments=segments,
         cuts=cuts,
+        fades=fades,
         sharpness=sharpness,
         face_sharpness=face_sharpness,
         soft=sharpness < SOFT_BELOW,
-        problems=tuple(_problems(info, analysis_size, tracks, searched)),
+        problems=tuple(_problems(info, analysis_size, tracks, searched))
+        + tuple(speaking_problems)
+        + tuple(_segment_problems(segments, tracks)),
     )
 
 
