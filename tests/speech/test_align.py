@@ -138,14 +138,18 @@ def test_silent_take_reports_the_problem(demo_lines):
     assert set(alignment.missing) == {line.id for line in demo_lines}
 
 
-def test_a_script_in_another_language_is_refused_plainly():
+def test_a_script_in_another_language_is_refused_plainly_without_whisper():
     german = [
         DialogueLine("1.1", "1", 1, "ANNA", "Wir müssen heute Nacht noch einmal alles überprüfen."),
         DialogueLine("1.2", "1", 2, "KARL", "Das haben wir doch schon zweimal gemacht, glaub mir."),
     ]
-    alignment = align_script_to_take(german, speak("hello there"))
+    english = speak("hello there")
+    alignment = align_script_to_take(german, english, anchor="sphinx")
     assert "German" in alignment.problem and "en" in alignment.problem
     assert alignment.lines == ()
+    # Whisper hears German where it is spoken; over English speech no German line is found.
+    heard = align_script_to_take(german, english)
+    assert heard.problem == "" and heard.lines == () and heard.missing == ("1.1", "1.2")
 
 
 def test_take_without_audio_names_the_file(tmp_path, demo_lines):

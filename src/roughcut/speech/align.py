@@ -24,7 +24,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -418,6 +418,7 @@ def align_script_to_take(
     check_language: bool = True,
     recognition: Recognition | None = None,
     anchor: str = "whisper",
+    timing: str | None = None,
 ) -> TakeAlignment:
     """Find and time every performance of ``lines`` in a take's ``audio`` (any rate; mono or not).
 
@@ -428,7 +429,9 @@ def align_script_to_take(
     line's edges moved onto the speech edges voice activity finds. Words longer than their phones
     allow are trimmed and lose confidence. Lines not spoken are listed in ``missing``; a line said
     twice appears twice (occurrence 0, 1). A silent take, or a language nothing here can align,
-    gives an alignment with no lines and a ``problem`` saying so.
+    gives an alignment with no lines and a ``problem`` saying so. ``timing`` forces ``"forced"``
+    (pocketsphinx, English only) or ``"whisper"`` (Whisper's word times snapped to speech edges; how
+    other languages are timed, measurable on English references); ``None`` picks by language.
     """
     samples = _analysis_samples(audio)
     duration = len(samples) / ANALYSIS_RATE
@@ -446,7 +449,9 @@ def align_script_to_take(
     line_words = [tokens(line.text) for line in lines]
     hits = find_lines(line_words, [w.text for w in heard])
     runs = _speech_runs(speech, hop)
-    forced = language[0] in sphinx.SUPPORTED_LANGUAGES
+    forced = language[0] in sphinx.SUPPORTED_LANGUAGES if timing is None else timing == "forced"
+    if timing == "whisper" and any(w.probability is None for w in heard):
+        raise ValueError("timing='whisper' needs Whisper's words (anchor='whisper')")
     pad = round(LINE_PAD_S * ANALYSIS_RATE)
     timed_lines: list[tuple[int, tuple[WordAlignment, ...]]] = []
     for k, hit in enumerate(hits):
@@ -459,6 +464,8 @@ def align_script_to_take(
         if k + 1 < len(hits):
             hi = min(hi, heard[hits[k + 1].hyp_start].start)
         floor_s = heard[hits[k - 1].hyp_end - 1].end if k else 0
+        if timed_lines and timed_lines[-1][1]:
+            floor_s = max(floor_s, timed_lines[-1][1][-1].end)
         ceiling_s = heard[hits[k + 1].hyp_start].start if k + 1 < len(hits) else len(samples)
         lo, hi = _widened(lo, hi, runs, floor_s, ceiling_s)
         lo, hi = max(0, lo), min(len(samples), hi)
@@ -474,9 +481,12 @@ def align_script_to_take(
     timed_lines.sort(key=lambda item: item[1][0].start if item[1] else 0)
     found: list[LineAlignment] = []
     counts: dict[str, int] = {}
+    previous_end = 0
     for index, words in timed_lines:
         if not words:
             continue
+        words = _after(words, previous_end)
+        previous_end = words[-1].end
         line = lines[index]
         occurrence = counts.get(line.id, 0)
         counts[line.id] = occurrence + 1
@@ -532,15 +542,27 @@ def _speech_runs(probability: np.ndarray, hop: int) -> list[tuple[int, int]]:
 
 def _widened(lo: int, hi: int, runs: Sequence[tuple[int, int]], floor: int, ceiling: int) -> tuple[int, int]:
     """A line's stretch ``[lo, hi)`` (samples) widened to the edges of the speech runs its ends fall
-    in, by at most :data:`MAX_WIDEN_S` and never past ``floor``/``ceiling`` (the neighbouring lines)."""
+    in, by at most :data:`MAX_WIDEN_S`, and only where that run starts (ends) between ``floor`` and
+    ``ceiling`` (the neighbouring lines): a run the line shares with its neighbour is not taken in."""
     most = round(MAX_WIDEN_S * ANALYSIS_RATE)
     pad = round(0.1 * ANALYSIS_RATE)
     for a, b in runs:
-        if a < lo < b:
+        if a < lo < b and a >= floor:  # a run shared with the line before is left to it
             lo = max(floor, lo - most, a - pad, 0) if a - pad < lo else lo
-        if a < hi < b:
+        if a < hi < b and b <= ceiling:
             hi = min(ceiling, hi + most, b + pad) if b + pad > hi else hi
     return min(lo, hi), hi
+
+
+def _after(words: tuple[WordAlignment, ...], floor: int) -> tuple[WordAlignment, ...]:
+    """A line's words with any that start before ``floor`` (the previous line's end, samples)
+    moved to start there, so lines never overlap."""
+    out = []
+    for w in words:
+        start = max(w.start, floor)
+        out.append(w if start == w.start else replace(w, start=start, end=max(w.end, start + 1)))
+        floor = max(floor, out[-1].start)
+    return tuple(out)
 
 
 def _pairs(hit: _Hit) -> tuple[int, ...]:
