@@ -100,10 +100,12 @@ def _model_argument(model: str | None) -> str | Path | None:
 
 
 def _run_transcription(file: Path, engine: str, model: str | None, language: str | None):  # type: ignore[no-untyped-def]
+    """The transcript of ``file`` and its decoded audio."""
     from roughcut.media import read_audio
     from roughcut.speech.transcribe import transcribe as run
 
-    return run(read_audio(file), engine, model=_model_argument(model), language=language)
+    audio = read_audio(file)
+    return run(audio, engine, model=_model_argument(model), language=language), audio
 
 
 @click.command()
@@ -130,9 +132,9 @@ def transcribe(
     With --words each word shows its start and end (seconds) and its confidence (Whisper's word
     probability, or pocketsphinx's lattice posterior; '?' where unknown).
     """
-    from roughcut.speech.subtitles import check_cues, cues_from_transcript, write_subtitles
+    from roughcut.speech.subtitles import check_cues, cues_from_transcript, speech_stretches, write_subtitles
 
-    transcript = _run_transcription(file, engine, model, language)
+    transcript, audio = _run_transcription(file, engine, model, language)
     if show_words:
         for w in transcript.words:
             shown = "   ?" if w.confidence is None else f"{w.confidence:4.2f}"
@@ -151,7 +153,7 @@ def transcribe(
     if subtitles_out is not None:
         if subtitles_out.exists():
             raise RoughcutError(f"{subtitles_out}: already exists; roughcut does not overwrite it")
-        cues = cues_from_transcript(transcript)
+        cues = cues_from_transcript(transcript, speech=speech_stretches(audio.samples, audio.sample_rate))
         path = write_subtitles(cues, subtitles_out)
         console.print(f"wrote {path}: {len(cues)} cues, {len(check_cues(cues))} rule violations")
 
@@ -212,6 +214,19 @@ def _rules(cps: float, fps: str):  # type: ignore[no-untyped-def]
     return SubtitleRules(max_cps=cps, frame_rate=rate)
 
 
+def _speech_of(path: Path) -> list[tuple[float, float]]:
+    """Voice activity of a take, to keep recognised words off pauses (none when it cannot be read)."""
+    from roughcut.errors import MediaError
+    from roughcut.media import read_audio
+    from roughcut.speech.subtitles import speech_stretches
+
+    try:
+        audio = read_audio(path)
+    except MediaError:
+        return []
+    return speech_stretches(audio.samples, audio.sample_rate)
+
+
 @subtitles.command("make")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @_engine_options
@@ -227,8 +242,9 @@ def make(
     transcript; --engine, --model and --language choose the recogniser)."""
     from roughcut.speech.subtitles import (
         check_cues,
-        cues_from_alignment,
+        cues_from_take,
         cues_from_transcript,
+        speech_stretches,
         write_subtitles,
     )
 
@@ -243,7 +259,7 @@ def make(
                 console.print(f"[yellow]{take}:[/yellow] {alignment.problem}", highlight=False)
                 continue
             rules = _rules(float(cps), str(alignment.frame_rate or Fraction(24000, 1001)))
-            cues = cues_from_alignment(alignment.lines, rules)
+            cues = cues_from_take(alignment, rules, speech=_speech_of(project.root / take))
             path = write_subtitles(cues, folder / f"{Path(take).stem}.{fmt}")
             console.print(f"{path}: {len(cues)} cues, {len(check_cues(cues, rules))} rule violations")
         return
@@ -255,7 +271,8 @@ def make(
     info = probe(source)
     rate = info.video.frame_rate if info.video is not None else Fraction(24000, 1001)
     rules = _rules(float(cps), str(rate))
-    cues = cues_from_transcript(_run_transcription(source, engine, model, language), rules)
+    transcript, audio = _run_transcription(source, engine, model, language)
+    cues = cues_from_transcript(transcript, rules, speech=speech_stretches(audio.samples, audio.sample_rate))
     path = write_subtitles(cues, target)
     console.print(f"{path}: {len(cues)} cues, {len(check_cues(cues, rules))} rule violations")
 

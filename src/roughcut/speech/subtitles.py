@@ -229,10 +229,101 @@ def cues_from_alignment(lines: Iterable, rules: SubtitleRules = SubtitleRules())
     return time_cues(chunks, rules)
 
 
-def cues_from_transcript(transcript, rules: SubtitleRules = SubtitleRules()) -> list[Cue]:  # type: ignore[no-untyped-def]
-    """Cues from a :class:`~roughcut.speech.transcribe.Transcript` (its words as recognised)."""
+#: A line whose share of script words heard in the take is below this is shown as it was heard.
+MIN_LINE_AGREEMENT = 0.5
+#: Recognised words this close (seconds) to a found line belong to it, not to an ad-lib.
+ADLIB_MARGIN_S = 0.25
+
+
+def speech_stretches(samples, sample_rate: int) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
+    """``(start_s, end_s)`` of the speech in ``samples`` (``(n,)`` or ``(channels, n)`` at
+    ``sample_rate`` Hz), from voice activity with pauses of 0.2 s and more kept apart."""
+    import numpy as np
+
+    from roughcut.speech.vad import voice_activity
+
+    mono = np.asarray(samples, dtype=np.float32)
+    if mono.ndim == 2:
+        mono = mono.mean(axis=0)
+    return [(seg.start_s, seg.end_s) for seg in voice_activity(mono, sample_rate, min_gap_s=0.2)]
+
+
+def snap_to_speech(words: Sequence[TimedText], speech: Sequence[tuple[float, float]]) -> list[TimedText]:
+    """``words`` whose start or end falls in a pause moved onto the edge of the speech inside them.
+
+    ``speech`` holds ``(start_s, end_s)`` stretches of speech (voice activity). Recognisers time
+    words to a few tenths of a second and often start one in the silence before it; a cue must not
+    appear before the voice does. A word overlapping no speech is kept as it is.
+    """
+    out = []
+    for word in words:
+        inside = [(lo, hi) for lo, hi in speech if lo < word.end_s and hi > word.start_s]
+        if not inside:
+            out.append(word)
+            continue
+        start = max(word.start_s, inside[0][0])
+        end = min(word.end_s, inside[-1][1])
+        out.append(TimedText(word.text, start, max(end, start + 0.01)))
+    return out
+
+
+def _recognised_words(alignment) -> list[TimedText]:  # type: ignore[no-untyped-def]
+    """The words the recogniser heard in a take (``TakeAlignment.recognised``), in seconds."""
+    from roughcut.media.audio import ANALYSIS_RATE
+
+    return [
+        TimedText(text, start / ANALYSIS_RATE, end / ANALYSIS_RATE)
+        for text, start, end in alignment.recognised
+        if text.strip()
+    ]
+
+
+def cues_from_take(  # type: ignore[no-untyped-def]
+    alignment, rules: SubtitleRules = SubtitleRules(), *, speech: Sequence[tuple[float, float]] = ()
+) -> list[Cue]:
+    """Cues of one take (a :class:`~roughcut.speech.align.TakeAlignment`): what was said, when.
+
+    Where the performance follows the script, cues show the script's exact words at their aligned
+    times (as :func:`cues_from_alignment`). Where the take and the script disagree, the recogniser's
+    words and timing are used: a line of which fewer than :data:`MIN_LINE_AGREEMENT` of the words
+    were heard is shown as heard, and words heard outside every found line (ad-libs, lines not in
+    the script) get cues of their own. No cue mixes two lines or a line and an ad-lib. ``speech``
+    (``(start_s, end_s)`` stretches from voice activity) moves recognised words' edges off pauses
+    (:func:`snap_to_speech`).
+    """
+    heard = snap_to_speech(_recognised_words(alignment), speech)
+    chunks: list[list[TimedText]] = []
+    spans: list[tuple[float, float]] = []
+    for line in sorted(alignment.lines, key=lambda a: a.start):
+        spans.append((line.start_s - ADLIB_MARGIN_S, line.end_s + ADLIB_MARGIN_S))
+        agreement = sum(w.matched for w in line.words) / max(1, len(line.words))
+        inside = [w for w in heard if line.start_s <= (w.start_s + w.end_s) / 2 <= line.end_s]
+        if agreement < MIN_LINE_AGREEMENT and inside:
+            chunks += _chunks(inside, rules)
+        else:
+            chunks += _chunks(display_words(line.text, [(w.start_s, w.end_s) for w in line.words]), rules)
+    adlib: list[TimedText] = []
+    for word in heard:
+        middle = (word.start_s + word.end_s) / 2
+        if any(lo <= middle <= hi for lo, hi in spans):
+            if adlib:
+                chunks += _chunks(adlib, rules)
+                adlib = []
+            continue
+        adlib.append(word)
+    if adlib:
+        chunks += _chunks(adlib, rules)
+    chunks.sort(key=lambda chunk: chunk[0].start_s)
+    return time_cues(chunks, rules)
+
+
+def cues_from_transcript(  # type: ignore[no-untyped-def]
+    transcript, rules: SubtitleRules = SubtitleRules(), *, speech: Sequence[tuple[float, float]] = ()
+) -> list[Cue]:
+    """Cues from a :class:`~roughcut.speech.transcribe.Transcript` (its words as recognised, with
+    Whisper's punctuation); ``speech`` as in :func:`cues_from_take`."""
     words = [TimedText(w.text, w.start_s, w.end_s) for w in transcript.words]
-    return make_cues(words, rules)
+    return make_cues(snap_to_speech(words, speech), rules)
 
 
 # -------------------------------------------------------------------------------- writing, reading

@@ -281,19 +281,22 @@ def _spell_number(match: re.Match[str]) -> str:
     return f" {number_words(number)} "
 
 
-def normalise_text(text: str) -> str:
-    """``text`` as lower-case English words for scoring a transcript (word error rate).
+def normalise_text(text: str, language: str = "en") -> str:
+    """``text`` as lower-case words for scoring a transcript (word error rate).
 
-    Case folded; accents removed; punctuation and hyphens become spaces (inner apostrophes kept);
-    numbers in digits spelled out (``10`` → ``ten``, ``3rd`` → ``third``, ``25%`` → ``twenty five
-    percent``, ``1968`` → ``one thousand nine hundred sixty eight``); a few abbreviations and
-    spoken forms made standard (``Mr.`` → ``mister``, ``gonna`` → ``going to``, ``'em`` → ``them``).
+    Case folded; accents removed; punctuation and hyphens become spaces (inner apostrophes kept).
+    For English (``language="en"``) numbers in digits are spelled out (``10`` → ``ten``, ``3rd`` →
+    ``third``, ``25%`` → ``twenty five percent``, ``1968`` → ``one thousand nine hundred sixty
+    eight``) and a few abbreviations and spoken forms made standard (``Mr.`` → ``mister``,
+    ``gonna`` → ``going to``, ``'em`` → ``them``); other languages keep their digits and words.
     Used for both the reference and the hypothesis, so the two are scored alike.
     """
+    english = language == "en"
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"(\d[\d,]*\d|\d)(st|nd|rd|th|%)?", _spell_number, text)
+    if english:
+        text = re.sub(r"(\d[\d,]*\d|\d)(st|nd|rd|th|%)?", _spell_number, text)
     words = []
     for raw in re.split(r"[\s\-\u2013\u2014/]+", text):
         word = re.sub(r"[^a-z0-9']+", "", raw)
@@ -301,13 +304,13 @@ def normalise_text(text: str) -> str:
             word = word.strip("'")
         word = word.rstrip("'")
         if word:
-            words.append(_ABBREVIATIONS.get(word, word))
+            words.append(_ABBREVIATIONS.get(word, word) if english else word)
     return " ".join(words)
 
 
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    """Word error rate of ``hypothesis`` against ``reference`` after :func:`normalise_text`:
-    (substitutions + deletions + insertions) / reference words."""
+def word_error_rate(reference: str, hypothesis: str, language: str = "en") -> float:
+    """Word error rate of ``hypothesis`` against ``reference`` after :func:`normalise_text` in
+    ``language``: (substitutions + deletions + insertions) / reference words."""
     from roughcut.speech.evaluation import word_error_rate as plain
 
-    return plain(normalise_text(reference), normalise_text(hypothesis))
+    return plain(normalise_text(reference, language), normalise_text(hypothesis, language))
