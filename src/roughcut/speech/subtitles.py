@@ -129,7 +129,12 @@ def _chunks(words: Sequence[TimedText], rules: SubtitleRules) -> list[list[Timed
     for word in words:
         if current:
             text = " ".join(w.text for w in [*current, word])
-            too_long = len(text) > capacity - 4 or len(break_lines(text, rules)) > rules.max_lines
+            broken = break_lines(text, rules)
+            too_long = (
+                len(text) > capacity - 4
+                or len(broken) > rules.max_lines
+                or any(len(line) > rules.max_line_chars for line in broken)
+            )
             too_slow = word.end_s - current[0].start_s > float(rules.max_duration_s)
             pause = word.start_s - current[-1].end_s > 0.7
             if too_long or too_slow or pause:
@@ -176,27 +181,48 @@ def make_cues(words: Sequence[TimedText], rules: SubtitleRules = SubtitleRules()
 
 
 def time_cues(chunks: Sequence[Sequence[TimedText]], rules: SubtitleRules = SubtitleRules()) -> list[Cue]:
-    """One cue per group of words. A cue starts at its first word (on a frame edge) and stays up long
-    enough to be read at ``max_cps`` and at least ``min_duration_s``, but never past
-    ``max_duration_s`` nor closer than ``min_gap_frames`` to the next cue."""
-    timed = []
+    """One cue per group of words, every cue within the rules.
+
+    A cue starts at its first word (on a frame edge) and stays up long enough to be read at
+    ``max_cps`` and at least ``min_duration_s``, never past ``max_duration_s``, and ends
+    ``min_gap_frames`` before the next cue where it can. When speech is faster than it can be read,
+    the next cue waits for this one (it starts on the first frame edge after the gap): cues then
+    lag the voice until a pause lets them catch up, rather than break the reading-speed rule
+    (:func:`cue_lag_ms` measures by how much).
+    """
+    gap = rules.min_gap_ms
+    max_ms = int(rules.max_duration_s * 1000)
+    spoken = []
     for chunk in chunks:
         lines = break_lines(" ".join(w.text for w in chunk), rules)
         start = _to_ms(chunk[0].start_s, rules.frame_rate, up=False)
         end = _to_ms(chunk[-1].end_s, rules.frame_rate, up=True)
         needed = max(float(rules.min_duration_s), sum(len(line) for line in lines) / rules.max_cps)
-        end = max(end, start + math.ceil(needed * 1000))
-        end = min(end, start + int(rules.max_duration_s * 1000))
-        timed.append((start, end, lines))
+        spoken.append((start, end, math.ceil(needed * 1000), lines))
     cues: list[Cue] = []
-    gap = rules.min_gap_ms
-    for k, (start, end, lines) in enumerate(timed):
-        if k + 1 < len(timed):
-            end = min(end, timed[k + 1][0] - gap)
+    for k, (start, end, needed_ms, lines) in enumerate(spoken):
         if cues and start < cues[-1].end_ms + gap:
-            start = cues[-1].end_ms + gap
-        cues.append(Cue(start, max(end, start + 1), lines))
+            start = _to_ms((cues[-1].end_ms + gap) / 1000, rules.frame_rate, up=True)
+        shortest = _to_ms((start + needed_ms) / 1000, rules.frame_rate, up=True)
+        if shortest - start > max_ms:  # a frame edge past the longest duration: use the exact ms
+            shortest = start + needed_ms
+        end = min(max(end, shortest), start + max_ms)
+        if k + 1 < len(spoken):
+            end = min(end, max(shortest, spoken[k + 1][0] - gap))
+        cues.append(Cue(start, end, lines))
     return cues
+
+
+def chunk_words(words: Sequence[TimedText], rules: SubtitleRules = SubtitleRules()) -> list[list[TimedText]]:
+    """Timed words (in time order) grouped into cue-sized runs, as :func:`make_cues` groups them."""
+    return _chunks(sorted(words, key=lambda w: w.start_s), rules)
+
+
+def cue_lag_ms(cues: Sequence[Cue], chunks: Sequence[Sequence[TimedText]]) -> list[int]:
+    """How late (ms) each cue appears after its first word is spoken (0 when on time)."""
+    return [
+        max(0, cue.start_ms - round(chunk[0].start_s * 1000)) for cue, chunk in zip(cues, chunks, strict=True)
+    ]
 
 
 def display_words(text: str, times: Sequence[tuple[float, float]]) -> list[TimedText]:
