@@ -61,21 +61,24 @@ def _line_errors(alignment, lines, utterances) -> list[float]:  # type: ignore[n
 
 def test_two_speakers_every_utterance_found_within_100ms_median(two_speakers):
     """Measured: 7/7 lines (the lone "uh" line too, found in the speech between its neighbours),
-    median boundary error 17 ms; the sick speaker's first "uh" is too faint for Silero, so that
-    line starts 1.7 s late."""
+    median boundary error 17 ms, 12 of 14 boundaries within 100 ms; the sick speaker's first "uh"
+    is too faint for Silero and unheard by Whisper, so that line starts 1.7 s late."""
     lines, utterances, audio, recognition = two_speakers
     alignment = align_script_to_take(lines, audio, recognition=recognition)
     assert alignment.missing == () and len(alignment.lines) == len(lines) == 7
     errors = _line_errors(alignment, lines, utterances)
     assert np.median(errors) <= 0.1, errors
     assert np.mean(np.asarray(errors) <= 0.1) >= 0.75, errors
-    # Calibration: every line marked confident is right to 250 ms at both ends; the lone "uh",
-    # found without the recogniser hearing it, is not marked confident.
+    # Calibration: every line marked confident is right to 250 ms at both ends, and the one line
+    # that is not (1.4: its first "uh" placed 1.7 s late) is not marked confident.
+    wrong = []
     for line, reference in zip(lines, utterances, strict=True):
         (found,) = alignment.performances(line.id)
         worst = max(abs(found.start_s - reference.start_s), abs(found.end_s - reference.end_s))
-        if found.confidence >= CONFIDENT and line.text != "uh":
-            assert worst <= 0.25 or line.id == "1.4", (line.id, worst, found.confidence)
+        if worst > 0.25:
+            wrong.append(line.id)
+            assert found.confidence < CONFIDENT, (line.id, worst, found.confidence)
+    assert wrong == ["1.4"]
     uh = next(a for a in alignment.lines if a.text == "uh")
     assert uh.confidence < CONFIDENT and not uh.words[0].matched
 

@@ -439,7 +439,8 @@ def align_script_to_take(
     language = _script_language(lines) if check_language else ("en", "English")
     speech, hop = _speech_probability(samples)
     problem = ""
-    if not voice_activity(samples, ANALYSIS_RATE):
+    silero = speech if hop == SILERO_WINDOW else None
+    if not voice_activity(samples, ANALYSIS_RATE, probability=silero):
         problem = "no speech found (silent take)"
     heard: list[_Heard] = []
     if not problem:
@@ -490,7 +491,7 @@ def align_script_to_take(
         line = lines[index]
         occurrence = counts.get(line.id, 0)
         counts[line.id] = occurrence + 1
-        confidence = float(np.mean([w.confidence for w in words]))
+        confidence = line_confidence(words)
         found.append(
             LineAlignment(
                 line.id,
@@ -552,6 +553,15 @@ def _widened(lo: int, hi: int, runs: Sequence[tuple[int, int]], floor: int, ceil
         if a < hi < b and b <= ceiling:
             hi = min(ceiling, hi + most, b + pad) if b + pad > hi else hi
     return min(lo, hi), hi
+
+
+def line_confidence(words: Sequence[WordAlignment]) -> float:
+    """A line's confidence in [0, 1]: half the mean of its words' confidences, half the lower of its
+    first and last word's (its boundaries are only as sure as the words that make them)."""
+    if not words:
+        return 0.0
+    mean = float(np.mean([w.confidence for w in words]))
+    return 0.5 * mean + 0.5 * min(words[0].confidence, words[-1].confidence)
 
 
 def _after(words: tuple[WordAlignment, ...], floor: int) -> tuple[WordAlignment, ...]:

@@ -67,6 +67,7 @@ def voice_activity(
     min_gap_s: float = MIN_GAP_S,
     min_speech_s: float = MIN_SPEECH_S,
     pad_s: float = PAD_S,
+    probability: np.ndarray | None = None,
 ) -> list[SpeechSegment]:
     """Speech segments of mono ``samples`` (float32 in [-1, 1]) at ``sample_rate`` Hz.
 
@@ -74,8 +75,13 @@ def voice_activity(
     when onnxruntime is not installed), ``"webrtc"`` (webrtcvad, ``aggressiveness`` 0-3; falls back
     to the energy detector when webrtcvad is not installed) or ``"energy"`` (frames
     ``ENERGY_MARGIN_DB`` above the room tone). Segment positions are in samples at ``sample_rate``.
+    ``probability`` takes Silero's probabilities already computed for ``samples``
+    (:func:`speech_probability`) instead of running the network again.
     """
-    speech, hop = speech_frames(samples, sample_rate, engine=engine, aggressiveness=aggressiveness)
+    if probability is not None and engine == "silero":
+        speech, hop = _hysteresis(probability, SILERO_ON, SILERO_OFF), SILERO_WINDOW
+    else:
+        speech, hop = speech_frames(samples, sample_rate, engine=engine, aggressiveness=aggressiveness)
     if not len(speech):
         return []
     return _segments(speech, hop, sample_rate, len(samples), min_gap_s, min_speech_s, pad_s)
