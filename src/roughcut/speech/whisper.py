@@ -218,10 +218,14 @@ def load_model(model: str | Path | None = None) -> Any:
         except ImportError as exc:  # pragma: no cover - a dependency
             raise RoughcutError("Whisper needs faster-whisper: pip install faster-whisper") from exc
         options = {"device": "cpu", "compute_type": "int8", "cpu_threads": cpu_threads()}
-        if isinstance(source, Path):
-            loaded = WhisperModel(str(source), local_files_only=True, **options)
-        else:
-            loaded = WhisperModel(f"roughcut-whisper-{source}", files=packaged_model_files(source), **options)
+        try:
+            if isinstance(source, Path):
+                loaded = WhisperModel(str(source), local_files_only=True, **options)
+            else:
+                files = packaged_model_files(source)
+                loaded = WhisperModel(f"roughcut-whisper-{source}", files=files, **options)
+        except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2 refuses a broken model
+            raise RoughcutError(f"{source}: cannot load this Whisper model ({exc})") from exc
         _cache[key] = loaded
         return loaded
 
