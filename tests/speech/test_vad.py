@@ -53,7 +53,7 @@ def test_grid_sentence_matches_its_word_timings(media_dir):
     assert abs(segments[0].end_s - words[-1].end_s) < 0.2
 
 
-def _chords(rng: np.random.Generator, seconds: int = 8) -> np.ndarray:
+def chords(rng: np.random.Generator, seconds: int = 8) -> np.ndarray:
     """Struck harmonic chords (a root, its major third and fifth, six partials each), two a second."""
     t = np.arange(8000) / 16000
     notes = [220, 247, 262, 294, 330, 349, 392, 440]
@@ -70,7 +70,7 @@ def _chords(rng: np.random.Generator, seconds: int = 8) -> np.ndarray:
 
 
 def test_music_is_not_speech_for_silero(rng):
-    music = _chords(rng)
+    music = chords(rng)
     share = {
         engine: sum(s.end - s.start for s in voice_activity(music, 16000, engine=engine)) / music.size
         for engine in ("silero", "webrtc")
