@@ -26,16 +26,15 @@ def test_subtitles_check_passes_a_good_file(tmp_path):
 
 def test_transcribe_and_subtitles_of_a_file(media_dir, tmp_path):
     source = media_dir / "speech" / "librivox" / "goforward.wav"
-    result = CliRunner().invoke(main, ["-q", "transcribe", str(source)])
+    out = tmp_path / "goforward.vtt"
+    result = CliRunner().invoke(main, ["-q", "transcribe", str(source), "--subtitles", str(out)])
     assert result.exit_code == 0, result.output
     assert "Go forward 10 meters." in result.output and "spoken language: en" in result.output
-    out = tmp_path / "goforward.vtt"
-    result = CliRunner().invoke(main, ["-q", "subtitles", str(source), "--format", "vtt", "--out", str(out)])
-    assert result.exit_code == 0, result.output
     assert "Go forward 10 meters." in out.read_text() and "0 rule violations" in result.output
     before = out.read_text()
-    result = CliRunner().invoke(main, ["-q", "subtitles", str(source), "--format", "vtt", "--out", str(out)])
-    assert result.exit_code == 1 and "does not overwrite" in result.output and out.read_text() == before
+    for command in (["transcribe", str(source), "--subtitles"], ["subtitles", str(source), "--out"]):
+        result = CliRunner().invoke(main, ["-q", *command, str(out)])
+        assert result.exit_code == 1 and "does not overwrite" in result.output and out.read_text() == before
 
 
 def test_transcribe_words_show_confidence_per_engine(media_dir):

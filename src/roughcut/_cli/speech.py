@@ -134,6 +134,8 @@ def transcribe(
     """
     from roughcut.speech.subtitles import check_cues, cues_from_transcript, speech_stretches, write_subtitles
 
+    if subtitles_out is not None and subtitles_out.exists():
+        raise RoughcutError(f"{subtitles_out}: already exists; roughcut does not overwrite it")
     transcript, audio = _run_transcription(file, engine, model, language)
     if show_words:
         for w in transcript.words:
@@ -151,8 +153,6 @@ def transcribe(
         highlight=False,
     )
     if subtitles_out is not None:
-        if subtitles_out.exists():
-            raise RoughcutError(f"{subtitles_out}: already exists; roughcut does not overwrite it")
         cues = cues_from_transcript(transcript, speech=speech_stretches(audio.samples, audio.sample_rate))
         path = write_subtitles(cues, subtitles_out)
         console.print(f"wrote {path}: {len(cues)} cues, {len(check_cues(cues))} rule violations")
