@@ -744,7 +744,12 @@ def _take_key(path: Path) -> tuple[str, Fraction | None]:
 
 
 def _align_path(
-    path: Path, lines: Sequence[DialogueLine], name: str, frame_rate: Fraction | None
+    path: Path,
+    lines: Sequence[DialogueLine],
+    name: str,
+    frame_rate: Fraction | None,
+    recognition: Recognition | None = None,
+    anchor: str = "whisper",
 ) -> TakeAlignment:
     """Decode and align one take (runs in a worker process); decoding trouble becomes ``problem``."""
     from roughcut.media import read_audio
@@ -753,7 +758,29 @@ def _align_path(
         audio = read_audio(path)
     except MediaError as exc:
         return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, frame_rate, str(exc))
-    return align_script_to_take(lines, audio, frame_rate=frame_rate, take=name)
+    return align_script_to_take(
+        lines, audio, frame_rate=frame_rate, take=name, recognition=recognition, anchor=anchor
+    )
+
+
+def _recognised_here(path: Path, lines: Sequence[DialogueLine]) -> tuple[Recognition | None, str]:
+    """Whisper's words for a take, made in this process before forked workers align it, and the
+    anchor the worker should use: CTranslate2 hangs in a process forked after it has run, so forked
+    workers never run Whisper themselves ("sphinx" when Whisper cannot be used here)."""
+    from roughcut.media import read_audio
+
+    try:
+        audio = read_audio(path)
+    except (MediaError, OSError):
+        return None, "whisper"  # the worker reports the decoding trouble before any recognition
+    code, _ = _script_language(lines)
+    try:
+        from roughcut.speech import whisper
+
+        samples = _analysis_samples(audio)
+        return whisper.recognise(samples, ANALYSIS_RATE, language=code, beam_size=1), "whisper"
+    except (RoughcutError, ImportError):
+        return None, "sphinx"
 
 
 def align_take_file(
@@ -828,10 +855,18 @@ def align_project(
             store.put(key, STAGE, VERSION, params, out[name])
     elif todo:
         # fork: workers start in milliseconds and callers need no ``__main__`` guard; the parent's
-        # only other thread is the progress bar's, which the workers never touch.
+        # only other threads are the progress bar's and Whisper's, which the workers never touch.
+        # Whisper runs here first, one take after another on every core (see ``_recognised_here``).
         method = "fork" if "fork" in get_all_start_methods() else "spawn"
+        heard: dict[str, tuple[Recognition | None, str]] = {}
+        if method == "fork":
+            for take, name, _, _ in track(todo, "Recognising speech in takes"):
+                heard[name] = _recognised_here(take, lines)
         with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
-            futures = {pool.submit(_align_path, t, lines, n, r): (n, k) for t, n, k, r in todo}
+            futures = {
+                pool.submit(_align_path, t, lines, n, r, *heard.get(n, (None, "whisper"))): (n, k)
+                for t, n, k, r in todo
+            }
             for future in track(as_completed(futures), "Aligning script to takes", total=len(futures)):
                 name, key = futures[future]
                 out[name] = future.result()

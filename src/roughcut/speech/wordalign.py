@@ -68,18 +68,21 @@ def align_words(
     silprob: float = ALIGN_SILPROB,
     refine: bool = False,
     refine_silprob: float = REFINE_SILPROB,
+    hesitations: bool = True,
 ) -> list[TimedToken]:
     """Times of each of ``words`` (as written) in 16 kHz mono ``samples``, one per word, in order.
 
     The pass runs with ``silprob`` (probability of a pause between two words) and falls back to
     pocketsphinx's default when that cannot reach the end of the text. ``refine=True`` adds the
     phrase-by-phrase pass (measured in ``benchmarks/bench_speech.py``; it does not pay on the MFA
-    references, so it is off by default).
+    references, so it is off by default). ``hesitations`` gives "uh", "um", "er" and "ah" their other
+    pronunciations (:data:`FILLER_VARIANTS`; once given, the process's decoders keep them).
     """
     keys = [sphinx.normalise_word(w) for w in words]
     usable = [i for i, k in enumerate(keys) if sphinx.pronounceable(k)]
     dictionary_words = [keys[i] for i in usable]
-    _add_filler_variants(silprob)
+    if hesitations:
+        _add_filler_variants(silprob)
     found = sphinx.force_align(samples, dictionary_words, silprob=silprob) if usable else []
     if len(found) < len(usable) and silprob != sphinx.DEFAULT_SILPROB:
         fallback = sphinx.force_align(samples, dictionary_words)
