@@ -5,7 +5,9 @@ The default model is OpenAI's Whisper *base* (MIT), installed by pip with roughc
 tokenizer and config. The parts are joined in memory (no file is written, nothing is downloaded) and
 checked against the size and SHA-256 recorded in :data:`PACKAGED_MODELS`. Any local CTranslate2
 Whisper folder (``model.bin``, ``config.json``, ``tokenizer.json``, ``vocabulary.*``) loads with
-``model=PATH``. Loaded models are kept for the life of the process.
+``model=PATH``. Loaded models are kept for the life of the process. CTranslate2's thread pool does
+not survive ``fork``: a process forked after Whisper ran in its parent hangs when it runs Whisper,
+so worker processes that need it are spawned (or Whisper runs in the parent only).
 
 Times are seconds from the first sample; probabilities are Whisper's own, 0-1.
 """
