@@ -5,15 +5,19 @@ Prints:
 1. **Word boundaries** on the MFA reference alignments (``speech/mfa`` word tiers) and GRID's
    ``swwp2s.align``: mean error and the share within 20, 50 and 100 ms, for roughcut's alignment
    beside the plain single pocketsphinx pass and beside the optional phrase-by-phrase second pass.
-2. **Line boundaries**: the two speakers' utterances of ``michaelandsickmichael`` (each utterance a
-   "line", reference from its TextGrid), the LibriSpeech utterance, and the English sonnet (each verse
-   line a "line": how many found, in order, and how far each line's ends sit from the pauses voice
-   activity finds, as the reading has no timed reference); the German and Spanish readings must be
-   refused plainly.
-3. **The demo scene**: lines within 100 ms of its truth, in every take.
-4. **Word error rate** of the default recogniser (pocketsphinx) on ``speech/librivox``,
+2. **Voice activity**: Silero against webrtcvad, frame agreement with every timed reference, and
+   the share of the film clips each calls speech.
+3. **Line boundaries**: the two speakers' utterances of ``michaelandsickmichael`` (each utterance a
+   "line", reference from its TextGrid) with Whisper anchors and forced alignment, with Whisper's
+   own times (how German and Spanish are timed) and with the old pocketsphinx anchors; the
+   LibriSpeech utterance; the English, German and Spanish readings (how many found, in order, and
+   how far each line's ends sit from Silero's pauses, as they have no timed reference); and the
+   confidence calibration: how often a line marked confident is wrong.
+4. **Alignment speed** given the transcript, beside the transcription and a plain decode.
+5. **The demo scene**: lines within 100 ms of its truth, in every take.
+6. **Word error rate** of the default recogniser (pocketsphinx) on ``speech/librivox``,
    ``speech/jfk.flac`` and the 11 GRID sentences.
-5. **Speed**: alignment real-time factor (wall time / audio duration) for the demo's takes on
+7. **Speed**: alignment real-time factor (wall time / audio duration) for the demo's takes on
    ``--cores`` processes, beside the plain decode of the same audio.
 
 Run: ``python benchmarks/bench_speech.py [--media ../shared/media] [--demo DIR] [--cores 2]``.
@@ -22,6 +26,7 @@ Run: ``python benchmarks/bench_speech.py [--media ../shared/media] [--demo DIR] 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import tempfile
@@ -53,7 +58,10 @@ def word_boundaries(media: Path) -> None:
     )
     print("\n== Word boundaries (reference: MFA TextGrids, GRID .align) ==")
     variants = {
-        "plain pocketsphinx (one pass, default silprob)": {"silprob": sphinx.DEFAULT_SILPROB},
+        "plain pocketsphinx (one pass, default silprob)": {
+            "silprob": sphinx.DEFAULT_SILPROB,
+            "hesitations": False,
+        },
         "roughcut default (pause-friendly pass)": {},
         "roughcut + phrase-by-phrase pass": {"refine": True},
     }
@@ -72,10 +80,60 @@ def word_boundaries(media: Path) -> None:
         print(f"  {label:<48} {total.summary()}   real-time factor {seconds / audio_s:.3f}")
 
 
+def voice_activity_agreement(media: Path) -> None:
+    """Silero against webrtcvad: frame agreement with every timed reference, and how much of each
+    film clip (music, effects, several speakers) each calls speech."""
+    from roughcut.media import read_audio
+    from roughcut.speech.evaluation import activity_agreement, read_grid_align, read_textgrid
+    from roughcut.speech.vad import voice_activity
+
+    print("\n== Voice activity (10 ms frames against the MFA word/utterance tiers and GRID's .align) ==")
+    folder = media / "speech" / "mfa"
+    references = []
+    for grid in sorted(folder.glob("*.TextGrid")):
+        path = next(p for p in (grid.with_suffix(".wav"), grid.with_suffix(".flac")) if p.exists())
+        tiers = ("michael", "sickmichael") if grid.stem == "michaelandsickmichael" else (1,)
+        references.append((grid.stem, path, [w for t in tiers for w in read_textgrid(grid, t)]))
+    references.append(
+        (
+            "grid/swwp2s",
+            media / "grid" / "id2_vcd_swwp2s.mpg",
+            read_grid_align(media / "grid" / "swwp2s.align"),
+        )
+    )
+    totals: dict[str, object] = {}
+    seconds = {"silero": 0.0, "webrtc": 0.0}
+    audio_s = 0.0
+    for _name, path, reference in references:
+        audio = read_audio(path)
+        duration = audio.samples.size / audio.sample_rate
+        audio_s += duration
+        for engine in ("silero", "webrtc"):
+            started = time.perf_counter()
+            segments = voice_activity(audio.samples, audio.sample_rate, engine=engine, pad_s=0)
+            seconds[engine] += time.perf_counter() - started
+            agreement = activity_agreement(reference, [(s.start_s, s.end_s) for s in segments], duration)
+            totals[engine] = agreement if engine not in totals else totals[engine] + agreement  # type: ignore[operator]
+    for engine, total in totals.items():
+        print(f"  {engine:<7} {total.summary()}; real-time factor {seconds[engine] / audio_s:.4f}")  # type: ignore[attr-defined]
+    shares = {"silero": [], "webrtc": []}
+    for clip in sorted((media / "speech" / "notld").glob("*.wav")):
+        audio = read_audio(clip)
+        for engine in shares:
+            segments = voice_activity(audio.samples, audio.sample_rate, engine=engine, pad_s=0)
+            shares[engine].append(sum(s.end - s.start for s in segments) / audio.samples.size)
+    print(
+        "  notld film clips (music, effects, radio): share called speech, median over "
+        f"{len(shares['silero'])} clips: Silero {np.median(shares['silero']):.0%}, "
+        f"webrtcvad {np.median(shares['webrtc']):.0%}"
+    )
+
+
 def line_boundaries(media: Path) -> None:
     from roughcut.media import read_audio
     from roughcut.script.model import DialogueLine
-    from roughcut.speech.align import align_script_to_take
+    from roughcut.speech import whisper
+    from roughcut.speech.align import CONFIDENT, align_script_to_take
     from roughcut.speech.evaluation import read_textgrid
     from roughcut.speech.vad import voice_activity
 
@@ -87,49 +145,121 @@ def line_boundaries(media: Path) -> None:
     utterances.sort(key=lambda item: item[1].start_s)
     lines = [DialogueLine(f"1.{i}", "1", i, who.upper(), u.text) for i, (who, u) in enumerate(utterances, 1)]
     audio = read_audio(folder / "michaelandsickmichael.wav")
-    alignment = align_script_to_take(lines, audio)
-    errors = []
-    for line, (_, u) in zip(lines, utterances, strict=True):
-        found = alignment.performances(line.id)
-        if found:
-            errors += [abs(found[0].start_s - u.start_s), abs(found[0].end_s - u.end_s)]
+    recognition = whisper.recognise(audio.samples, audio.sample_rate, language="en", beam_size=1)
+    calibration: list[tuple[float, bool]] = []
+    variants = {
+        "Whisper anchors + forced alignment (default)": {"recognition": recognition},
+        "Whisper anchors + Whisper times snapped to speech edges (as de/es)": {
+            "recognition": recognition,
+            "timing": "whisper",
+        },
+        "pocketsphinx script-LM anchors (no Whisper)": {"anchor": "sphinx"},
+    }
+    for label, options in variants.items():
+        alignment = align_script_to_take(lines, audio, **options)
+        errors = []
+        for line, (_, u) in zip(lines, utterances, strict=True):
+            found = alignment.performances(line.id)
+            if found:
+                start, end = abs(found[0].start_s - u.start_s), abs(found[0].end_s - u.end_s)
+                errors += [start, end]
+                if "default" in label:
+                    calibration.append((found[0].confidence, max(start, end) > 0.25))
+        e = np.asarray(errors)
+        print(
+            f"  michaelandsickmichael, {label}: {len(lines) - len(alignment.missing)}/{len(lines)} lines; "
+            f"boundary error mean {e.mean() * 1000:.0f} ms, median {np.median(e) * 1000:.0f} ms, "
+            f"{np.mean(e <= 0.1):.0%} within 100 ms, {np.mean(e <= 0.25):.0%} within 250 ms"
+        )
+    # The word references cut into phrases at their pauses: each phrase a line with timed edges.
+    errors, found_count, total = [], 0, 0
+    for name in ("acoustic_corpus", "cold_corpus", "cold_corpus3"):
+        words = [w for w in read_textgrid(folder / f"{name}.TextGrid") if not w.text.startswith(("<", "["))]
+        phrases: list[list] = [[words[0]]]
+        for before, after in itertools.pairwise(words):
+            if after.start_s - before.end_s >= PHRASE_PAUSE_S:
+                phrases.append([])
+            phrases[-1].append(after)
+        lines = [
+            DialogueLine(f"1.{i}", "1", i, "X", " ".join(w.text for w in p)) for i, p in enumerate(phrases, 1)
+        ]
+        alignment = align_script_to_take(lines, read_audio(folder / f"{name}.wav"))
+        total += len(lines)
+        for line, phrase in zip(lines, phrases, strict=True):
+            found = alignment.performances(line.id)
+            if found:
+                found_count += 1
+                start, end = abs(found[0].start_s - phrase[0].start_s), abs(found[0].end_s - phrase[-1].end_s)
+                errors += [start, end]
+                calibration.append((found[0].confidence, max(start, end) > 0.25))
     e = np.asarray(errors)
     print(
-        f"  michaelandsickmichael: {len(lines) - len(alignment.missing)}/{len(lines)} utterances found; "
+        f"  MFA word references cut at pauses >= {PHRASE_PAUSE_S} s into lines: {found_count}/{total} found; "
         f"boundary error mean {e.mean() * 1000:.0f} ms, median {np.median(e) * 1000:.0f} ms, "
-        f"{np.mean(e <= 0.1):.0%} within 100 ms, {np.mean(e <= 0.25):.0%} within 250 ms"
+        f"{np.mean(e <= 0.1):.0%} within 100 ms"
     )
     single = read_textgrid(folder / "61-70968-0000.TextGrid", 1)[0]
     audio = read_audio(folder / "61-70968-0000.flac")
     got = align_script_to_take([DialogueLine("1.1", "1", 1, "READER", single.text)], audio).lines
-    words = got[0].words if got else ()
     print(
-        f"  61-70968-0000 (one utterance, {len(words)} words): "
-        + (f"start {got[0].start_s:.2f} s, end {got[0].end_s:.2f} s" if got else "not found")
+        "  61-70968-0000 (one utterance): "
+        + (
+            f"start {got[0].start_s:.2f} s, end {got[0].end_s:.2f} s (reference {single.start_s:.2f}-"
+            f"{single.end_s:.2f} s: the recording's edges)"
+            if got
+            else "not found"
+        )
     )
     sonnets = media / "speech" / "sonnets"
-    verse = [v for v in (sonnets / "sonnet001_en.plain.txt").read_text().splitlines() if len(v.split()) > 1]
-    lines = [DialogueLine(f"1.{i}", "1", i, "READER", v) for i, v in enumerate(verse, 1)]
-    audio = read_audio(sonnets / "sonnet001_en.mp3")
-    started = time.perf_counter()
-    alignment = align_script_to_take(lines, audio)
-    elapsed = time.perf_counter() - started
-    order = [a.line_id for a in alignment.lines]
-    pauses = voice_activity(audio.samples, audio.sample_rate, min_gap_s=0.2)
-    edges = np.array([s.start_s for s in pauses] + [s.end_s for s in pauses])
-    distances = [min(abs(edges - t)) for a in alignment.lines for t in (a.start_s, a.end_s)]
-    d = np.asarray(distances) if distances else np.array([np.nan])
-    in_order = order == sorted(order, key=lambda i: int(i.split(".")[1]))
-    print(
-        f"  sonnet 1 (en): {len(alignment.lines)}/{len(lines)} verse lines found, in order: {in_order}; "
-        f"line ends from the nearest pause edge: median {np.nanmedian(d) * 1000:.0f} ms, "
-        f"{np.mean(d <= 0.1):.0%} within 100 ms; real-time factor {elapsed / alignment.duration_s:.3f}"
-    )
+    readings = {
+        "en": [v for v in (sonnets / "sonnet001_en.plain.txt").read_text().splitlines() if len(v.split()) > 1]
+    }
     for code in ("de", "es"):
         text = [v.split("|", 1)[-1] for v in (sonnets / f"sonnet001_{code}.txt").read_text().splitlines()]
-        lines = [DialogueLine(f"1.{i}", "1", i, "READER", v) for i, v in enumerate(text, 1) if v.strip()]
-        result = align_script_to_take(lines, read_audio(sonnets / f"sonnet001_{code}.mp3"))
-        print(f"  sonnet 1 ({code}): {result.problem or 'ALIGNED (should have been refused)'}")
+        readings[code] = [v for v in text if v.strip()]
+    for code, texts in readings.items():
+        lines = [DialogueLine(f"1.{i}", "1", i, "READER", v) for i, v in enumerate(texts, 1)]
+        audio = read_audio(sonnets / f"sonnet001_{code}.mp3")
+        alignment = align_script_to_take(lines, audio)
+        order = [int(a.line_id.split(".")[1]) for a in alignment.lines]
+        pauses = voice_activity(audio.samples, audio.sample_rate, min_gap_s=0.2, pad_s=0)
+        edges = np.array([s.start_s for s in pauses] + [s.end_s for s in pauses])
+        d = np.array([min(abs(edges - t)) for a in alignment.lines for t in (a.start_s, a.end_s)] or [np.nan])
+        print(
+            f"  sonnet 1 ({code}): {len(alignment.lines)}/{len(lines)} lines found, in order: "
+            f"{order == sorted(order)}; line edges from the nearest Silero pause edge: median "
+            f"{np.nanmedian(d) * 1000:.0f} ms, {np.mean(d <= 0.1):.0%} within 100 ms"
+            + (f"; {alignment.problem}" if alignment.problem else "")
+        )
+    refused = align_script_to_take(
+        [
+            DialogueLine("1.1", "1", 1, "R", readings["de"][0]),
+            DialogueLine("1.2", "1", 2, "R", readings["de"][1]),
+        ],
+        read_audio(sonnets / "sonnet001_de.mp3"),
+        anchor="sphinx",
+    )
+    print(f"  German without Whisper: {refused.problem}")
+    _CALIBRATION.extend(calibration)
+    _print_calibration(CONFIDENT)
+
+
+#: Pause (seconds) at which the word references are cut into lines for the line measurements.
+PHRASE_PAUSE_S = 0.35
+#: (line confidence, line wrong) pairs gathered over the references with timed lines.
+_CALIBRATION: list[tuple[float, bool]] = []
+
+
+def _print_calibration(confident: float) -> None:
+    if not _CALIBRATION:
+        return
+    marked = [wrong for c, wrong in _CALIBRATION if c >= confident]
+    unmarked = [wrong for c, wrong in _CALIBRATION if c < confident]
+    print(
+        f"  calibration so far ({len(_CALIBRATION)} timed lines; wrong = an edge over 250 ms off): "
+        f"{len(marked)} marked confident (>= {confident}), {sum(marked)} of them wrong "
+        f"({sum(marked) / max(1, len(marked)):.0%}); {len(unmarked)} not confident, {sum(unmarked)} wrong"
+    )
 
 
 def demo_scene(demo: Path, cores: int) -> None:
@@ -161,6 +291,14 @@ def demo_scene(demo: Path, cores: int) -> None:
     print(f"  {report.summary()}")
     worst = max(c.worst_s for c in report.lines)
     print(f"  worst line boundary error: {worst * 1000:.0f} ms")
+    from roughcut.speech.align import CONFIDENT
+
+    for check in report.lines:
+        alignment = next((a for k, a in alignments.items() if Path(k).name == Path(check.take).name), None)
+        found = alignment.performances(check.line_id) if alignment else []
+        if found:
+            _CALIBRATION.append((found[0].confidence, check.worst_s > 0.25))
+    _print_calibration(CONFIDENT)
     print("\n== Speed ==")
     print(
         f"  {len(alignments)} takes, {audio_s:.1f} s of audio on {cores} processes: alignment {wall:.2f} s "
@@ -169,6 +307,60 @@ def demo_scene(demo: Path, cores: int) -> None:
         f"decode of the same takes {decode:.2f} s (alignment / decode = {wall / decode:.1f}x); "
         f"cached re-run {cached:.3f} s; machine load average {os.getloadavg()[0]:.1f}"
     )
+
+
+def alignment_speed(media: Path) -> None:
+    """Script alignment given the take's transcript (Whisper's words, made once per take by the
+    transcription stage and reused), beside the transcription itself and a plain decode, on one
+    process: wall time and CPU time (the machine is shared, so CPU time says what an idle core does)."""
+    from roughcut.media import read_audio
+    from roughcut.script.model import DialogueLine
+    from roughcut.speech import whisper
+    from roughcut.speech.align import align_script_to_take
+    from roughcut.speech.evaluation import read_textgrid
+
+    folder = media / "speech" / "mfa"
+    sonnets = media / "speech" / "sonnets"
+    utterances = read_textgrid(folder / "michaelandsickmichael.TextGrid", "michael") + read_textgrid(
+        folder / "michaelandsickmichael.TextGrid", "sickmichael"
+    )
+    verse = [v for v in (sonnets / "sonnet001_en.plain.txt").read_text().splitlines() if len(v.split()) > 1]
+    takes = [
+        (folder / "michaelandsickmichael.wav", [u.text for u in sorted(utterances, key=lambda u: u.start_s)]),
+        (sonnets / "sonnet001_en.mp3", verse),
+    ]
+    clock = {"decode": [0.0, 0.0], "whisper": [0.0, 0.0], "align": [0.0, 0.0]}
+    audio_s = 0.0
+
+    def timed(key: str, job):  # type: ignore[no-untyped-def]
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = job()
+        clock[key][0] += time.perf_counter() - wall
+        clock[key][1] += time.process_time() - cpu
+        return out
+
+    align_script_to_take([DialogueLine("1.1", "1", 1, "R", "warm up")], read_audio(takes[0][0]))
+    for path, texts in takes:
+        lines = [DialogueLine(f"1.{i}", "1", i, "R", t) for i, t in enumerate(texts, 1)]
+        audio = timed("decode", lambda p=path: read_audio(p))
+        audio_s += audio.samples.size / audio.sample_rate
+        recognition = timed(
+            "whisper",
+            lambda a=audio: whisper.recognise(a.samples, a.sample_rate, language="en", beam_size=1),
+        )
+        timed("align", lambda a=audio, ls=lines, r=recognition: align_script_to_take(ls, a, recognition=r))
+    print(f"\n== Alignment speed ({audio_s:.0f} s of real speech, one process) ==")
+    for key, label in (
+        ("decode", "plain decode"),
+        ("whisper", "Whisper base transcript"),
+        ("align", "script alignment"),
+    ):
+        wall, cpu = clock[key]
+        print(
+            f"  {label:<24} {audio_s / wall:7.1f}x real time (wall), {audio_s / max(cpu, 1e-9):7.1f}x "
+            f"(CPU time); {wall / clock['decode'][0]:.1f}x the decode's wall time"
+        )
+    print(f"  machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def _cpu_seconds() -> float:
@@ -217,7 +409,9 @@ def main() -> None:
     parser.add_argument("--skip-wer", action="store_true")
     args = parser.parse_args()
     word_boundaries(args.media)
+    voice_activity_agreement(args.media)
     line_boundaries(args.media)
+    alignment_speed(args.media)
     demo = args.demo
     if demo is None:
         from roughcut.demo import build_demo
