@@ -84,14 +84,16 @@ def test_two_speakers_every_utterance_found_within_100ms_median(two_speakers):
 
 
 def test_whisper_timing_on_the_two_speakers_bounds_what_other_languages_get(two_speakers):
-    """German and Spanish lines are timed by Whisper's words snapped to Silero's speech edges; the
-    same timing on this English reference shows what that is worth (measured: all 7 lines, median
-    boundary error about 0.1-0.2 s against 17 ms with forced alignment)."""
+    """German and Spanish lines are timed by Whisper's words, their edges moved to the edges of
+    Silero's runs of speech; the same timing on this English reference shows what that is worth.
+    Measured: 6 of 7 lines (the unheard "uh" needs forced alignment), median boundary error 84 ms,
+    mean 206 ms, against 17 ms and 139 ms with forced alignment. (On the MFA word references cut
+    into 16 lines at their pauses, not used to choose it: median 102 ms, half within 100 ms.)"""
     lines, utterances, audio, recognition = two_speakers
     alignment = align_script_to_take(lines, audio, recognition=recognition, timing="whisper")
     assert len(alignment.missing) <= 1
     errors = _line_errors(alignment, lines, utterances)
-    assert np.median(errors) <= 0.3, errors
+    assert np.median(errors) <= 0.15 and np.mean(errors) <= 0.3, errors
 
 
 @pytest.mark.parametrize("code", ["de", "es"])

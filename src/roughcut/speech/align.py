@@ -527,10 +527,12 @@ RUN_BRIDGE_S = 0.4
 MAX_WIDEN_S = 1.5
 
 
-def _speech_runs(probability: np.ndarray, hop: int) -> list[tuple[int, int]]:
-    """Stretches (samples) where Silero's probability reaches :data:`MIN_SPEECH_PROBABILITY`, gaps
-    under :data:`RUN_BRIDGE_S` bridged."""
-    active = np.concatenate([[0], (probability >= MIN_SPEECH_PROBABILITY).astype(np.int8), [0]])
+def _speech_runs(
+    probability: np.ndarray, hop: int, threshold: float = MIN_SPEECH_PROBABILITY
+) -> list[tuple[int, int]]:
+    """Stretches (samples) where Silero's probability reaches ``threshold``, gaps under
+    :data:`RUN_BRIDGE_S` bridged."""
+    active = np.concatenate([[0], (probability >= threshold).astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(active))
     runs: list[list[int]] = []
     for a, b in zip(edges[::2] * hop, edges[1::2] * hop, strict=True):
@@ -593,7 +595,8 @@ def _whisper_timed(
     hop: int,
 ) -> list[TimedToken]:
     """A line's words timed by the Whisper words they matched (others share the time between), its
-    first start and last end moved onto the nearest speech edge within :data:`SNAP_S`."""
+    first start and last end moved to the edges of the runs of speech they sit in (within
+    :data:`RUN_SNAP_S`), else onto the nearest speech edge within :data:`SNAP_S`."""
     known = {}
     for i, j in enumerate(_pairs(hit)):
         if j >= 0:
@@ -602,13 +605,42 @@ def _whisper_timed(
     timed = [_shifted(t, lo) for t in fill_gaps(words, known, hi - lo)]
     if not timed:
         return timed
+    runs = _speech_runs(speech, hop, SILERO_ON)
     first = timed[0]
-    start = _snap(first.start, speech, hop, onset=True, limit=first.end)
+    start = _run_edge(first.start, runs, onset=True, bound=lo, limit=first.end)
+    if start is None:
+        start = _snap(first.start, speech, hop, onset=True, limit=first.end)
     timed[0] = TimedToken(first.text, start, first.end, first.aligned, first.acoustic)
     last = timed[-1]
-    end = _snap(last.end, speech, hop, onset=False, limit=last.start)
+    end = _run_edge(last.end, runs, onset=False, bound=hi, limit=last.start)
+    if end is None:
+        end = _snap(last.end, speech, hop, onset=False, limit=last.start)
     timed[-1] = TimedToken(last.text, last.start, max(end, last.start + 1), last.aligned, last.acoustic)
     return timed
+
+
+#: How far (seconds) a Whisper-timed line edge may move to the edge of the run of speech it sits in.
+RUN_SNAP_S = 1.0
+
+
+def _run_edge(
+    position: int, runs: Sequence[tuple[int, int]], *, onset: bool, bound: int, limit: int
+) -> int | None:
+    """The start (``onset``) or end of the run of speech ``position`` (samples) falls in (in a pause:
+    of the next run's start, the last run's end), when that is within :data:`RUN_SNAP_S`, not past
+    ``bound`` (the line's stretch) nor ``limit`` (the word's other edge); else ``None``."""
+    reach = RUN_SNAP_S * ANALYSIS_RATE
+    inside = [(a, b) for a, b in runs if (a <= position < b if onset else a < position <= b)]
+    if inside:
+        edge = max(inside[0][0], bound) if onset else min(inside[0][1], bound)
+    else:  # in a pause: speech starts after it (ends before it)
+        after = [a for a, _ in runs if a > position] if onset else [b for _, b in runs if b < position]
+        if not after:
+            return None
+        edge = min(after) if onset else max(after)
+    if abs(edge - position) <= reach and (edge < limit if onset else edge > limit):
+        return int(edge)
+    return None
 
 
 def _snap(position: int, speech: np.ndarray, hop: int, *, onset: bool, limit: int) -> int:
