@@ -172,32 +172,8 @@ def line_boundaries(media: Path) -> None:
             f"{np.mean(e <= 0.1):.0%} within 100 ms, {np.mean(e <= 0.25):.0%} within 250 ms"
         )
     # The word references cut into phrases at their pauses: each phrase a line with timed edges.
-    errors, found_count, total = [], 0, 0
-    for name in ("acoustic_corpus", "cold_corpus", "cold_corpus3"):
-        words = [w for w in read_textgrid(folder / f"{name}.TextGrid") if not w.text.startswith(("<", "["))]
-        phrases: list[list] = [[words[0]]]
-        for before, after in itertools.pairwise(words):
-            if after.start_s - before.end_s >= PHRASE_PAUSE_S:
-                phrases.append([])
-            phrases[-1].append(after)
-        lines = [
-            DialogueLine(f"1.{i}", "1", i, "X", " ".join(w.text for w in p)) for i, p in enumerate(phrases, 1)
-        ]
-        alignment = align_script_to_take(lines, read_audio(folder / f"{name}.wav"))
-        total += len(lines)
-        for line, phrase in zip(lines, phrases, strict=True):
-            found = alignment.performances(line.id)
-            if found:
-                found_count += 1
-                start, end = abs(found[0].start_s - phrase[0].start_s), abs(found[0].end_s - phrase[-1].end_s)
-                errors += [start, end]
-                calibration.append((found[0].confidence, max(start, end) > 0.25))
-    e = np.asarray(errors)
-    print(
-        f"  MFA word references cut at pauses >= {PHRASE_PAUSE_S} s into lines: {found_count}/{total} found; "
-        f"boundary error mean {e.mean() * 1000:.0f} ms, median {np.median(e) * 1000:.0f} ms, "
-        f"{np.mean(e <= 0.1):.0%} within 100 ms"
-    )
+    for timing in (None, "whisper"):
+        _phrase_lines(folder, timing, calibration if timing is None else [])
     single = read_textgrid(folder / "61-70968-0000.TextGrid", 1)[0]
     audio = read_audio(folder / "61-70968-0000.flac")
     got = align_script_to_take([DialogueLine("1.1", "1", 1, "READER", single.text)], audio).lines
@@ -242,6 +218,43 @@ def line_boundaries(media: Path) -> None:
     print(f"  German without Whisper: {refused.problem}")
     _CALIBRATION.extend(calibration)
     _print_calibration(CONFIDENT)
+
+
+def _phrase_lines(folder: Path, timing: str | None, calibration: list[tuple[float, bool]]) -> None:
+    """The MFA word references cut at pauses into lines; boundary errors with ``timing``."""
+    from roughcut.media import read_audio
+    from roughcut.script.model import DialogueLine
+    from roughcut.speech.align import align_script_to_take
+    from roughcut.speech.evaluation import read_textgrid
+
+    errors, found_count, total = [], 0, 0
+    for name in ("acoustic_corpus", "cold_corpus", "cold_corpus3"):
+        words = [w for w in read_textgrid(folder / f"{name}.TextGrid") if not w.text.startswith(("<", "["))]
+        phrases: list[list] = [[words[0]]]
+        for before, after in itertools.pairwise(words):
+            if after.start_s - before.end_s >= PHRASE_PAUSE_S:
+                phrases.append([])
+            phrases[-1].append(after)
+        lines = [
+            DialogueLine(f"1.{i}", "1", i, "X", " ".join(w.text for w in p)) for i, p in enumerate(phrases, 1)
+        ]
+        alignment = align_script_to_take(lines, read_audio(folder / f"{name}.wav"), timing=timing)
+        total += len(lines)
+        for line, phrase in zip(lines, phrases, strict=True):
+            found = alignment.performances(line.id)
+            if found:
+                found_count += 1
+                start, end = abs(found[0].start_s - phrase[0].start_s), abs(found[0].end_s - phrase[-1].end_s)
+                errors += [start, end]
+                calibration.append((found[0].confidence, max(start, end) > 0.25))
+    e = np.asarray(errors)
+    how = "forced alignment" if timing is None else "Whisper times to speech edges"
+    print(
+        f"  MFA word references cut at pauses >= {PHRASE_PAUSE_S} s into lines, {how}: "
+        f"{found_count}/{total} found; "
+        f"boundary error mean {e.mean() * 1000:.0f} ms, median {np.median(e) * 1000:.0f} ms, "
+        f"{np.mean(e <= 0.1):.0%} within 100 ms"
+    )
 
 
 #: Pause (seconds) at which the word references are cut into lines for the line measurements.
