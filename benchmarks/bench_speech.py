@@ -452,6 +452,7 @@ def word_error_rates(media: Path, sets: tuple[str, ...], cores: int = 2) -> None
         f"{'speed':>7} {'idle':>7} {'/decode':>8}"
     )
     all_subtitles: list[tuple[int, int, int]] = []
+    calibration: dict[str, list[tuple[float, bool]]] = {"whisper": [], "sphinx": []}
     warm = read_audio(media / "speech" / "jfk.flac")
     for engine in ("whisper", "sphinx"):  # first-call costs (lingua, Silero, decoders) not counted
         transcribe(warm, engine)
@@ -479,14 +480,16 @@ def word_error_rates(media: Path, sets: tuple[str, ...], cores: int = 2) -> None
                 transcript = transcribe(audio, engine)
                 wall += time.perf_counter() - t0
                 cpu += _cpu_seconds() - c0
-                hypothesis = transcript.text
+                hypothesis, heard = transcript.text, transcript.words
                 if group == "tears_of_steel_line":
                     # The clip holds the start of the next line too: both engines are scored on the
                     # words heard before Whisper's first segment (the line) ends.
                     line_end_s = transcript.segments[0][1] if transcript.segments else line_end_s
-                    hypothesis = " ".join(w.text for w in transcript.words if w.start_s < line_end_s)
+                    heard = tuple(w for w in transcript.words if w.start_s < line_end_s)
+                    hypothesis = " ".join(w.text for w in heard)
                 n = len(normalise_text(reference, language).split())
                 errors += word_error_rate(reference, hypothesis, language) * n
+                calibration[engine] += _word_agreement(reference, heard, language)
                 if engine == "whisper":
                     timed = [TimedText(w.text, w.start_s, w.end_s) for w in transcript.words]
                     if timed:
@@ -509,7 +512,32 @@ def word_error_rates(media: Path, sets: tuple[str, ...], cores: int = 2) -> None
             f"rule violations (17 cps); largest lag of a cue behind its voice "
             f"{max(m for _, _, m in all_subtitles)} ms"
         )
+    for engine, marks in calibration.items():
+        confident = [agrees for probability, agrees in marks if probability >= 0.7]
+        doubtful = [agrees for probability, agrees in marks if probability < 0.7]
+        if confident and doubtful:
+            print(
+                f"  word confidence, {engine}: {len(confident) / len(marks):.0%} of {len(marks)} words at "
+                f"0.7 or more, {1 - np.mean(confident):.1%} of them disagree with the reference; "
+                f"{1 - np.mean(doubtful):.1%} of the words below 0.7 do"
+            )
     print(f"  machine load average {os.getloadavg()[0]:.1f}")
+
+
+def _word_agreement(reference: str, words, language: str) -> list[tuple[float, bool]]:  # type: ignore[no-untyped-def]
+    """Each recognised word's confidence and whether it agrees with ``reference`` (in order)."""
+    from roughcut.speech.evaluation import TimedWord, paired_words
+    from roughcut.speech.transcribe import normalise_text
+
+    ref = [TimedWord(w, 0, 0) for w in normalise_text(reference, language).split()]
+    hyp = [
+        (TimedWord(part, 0, 0), w.confidence)
+        for w in words
+        if w.confidence is not None
+        for part in normalise_text(w.text, language).split()
+    ]
+    matched = {id(h) for _, h in paired_words(ref, [h for h, _ in hyp])}
+    return [(confidence, id(h) in matched) for h, confidence in hyp]
 
 
 def main() -> None:
