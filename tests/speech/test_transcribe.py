@@ -130,6 +130,19 @@ def test_pocketsphinx_stays_as_the_fallback_with_posteriors(media_dir):
     assert starts == sorted(starts) and all(w.end > w.start for w in transcript.words)
 
 
+def test_pocketsphinx_stands_in_when_whisper_cannot_load(media_dir, monkeypatch):
+    from roughcut.speech import whisper
+
+    monkeypatch.setattr(whisper, "_cache", {})
+    monkeypatch.setattr(whisper, "_package_data", lambda package: None)
+    audio = read_audio(media_dir / "speech" / "librivox" / "goforward.wav")
+    with pytest.raises(RoughcutError, match="is not installed"):
+        transcribe(audio)
+    transcript = transcribe(audio, fallback=True)
+    assert transcript.engine == "sphinx" and "Whisper unavailable" in transcript.language_note
+    assert word_error_rate("go forward ten meters", transcript.text) <= 0.25
+
+
 def test_engines_and_languages_are_checked():
     silence = Audio(np.zeros(1600, np.float32), 16000, Fraction(0))
     with pytest.raises(RoughcutError, match="unknown transcription engine"):

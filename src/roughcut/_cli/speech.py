@@ -100,12 +100,15 @@ def _model_argument(model: str | None) -> str | Path | None:
 
 
 def _run_transcription(file: Path, engine: str, model: str | None, language: str | None):  # type: ignore[no-untyped-def]
-    """The transcript of ``file`` and its decoded audio."""
+    """The transcript of ``file`` and its decoded audio; pocketsphinx stands in for Whisper when
+    ``--engine`` was not given and the Whisper model cannot be loaded."""
     from roughcut.media import read_audio
     from roughcut.speech.transcribe import transcribe as run
 
+    chosen = click.get_current_context().get_parameter_source("engine")
+    fallback = chosen is not click.core.ParameterSource.COMMANDLINE
     audio = read_audio(file)
-    return run(audio, engine, model=_model_argument(model), language=language), audio
+    return run(audio, engine, model=_model_argument(model), language=language, fallback=fallback), audio
 
 
 @click.command()

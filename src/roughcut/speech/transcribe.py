@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -89,15 +89,27 @@ def transcribe(
     model: str | Path | None = None,
     language: str | None = None,
     initial_prompt: str | None = None,
+    fallback: bool = False,
 ) -> Transcript:
     """Transcribe ``audio`` (any rate, mono or not) with ``engine``; word timings either way.
 
     ``model`` (whisper only) is a packaged model's name or a local CTranslate2 Whisper folder;
     ``language`` an ISO 639-1 code, ``None`` to identify it from the audio (whisper) or to assume
     English (sphinx, which knows nothing else and says so). ``initial_prompt`` primes Whisper with
-    expected words (names, a script).
+    expected words (names, a script). With ``fallback``, when the packaged Whisper model cannot be
+    loaded (its packages missing or damaged) English audio is transcribed by pocketsphinx instead
+    and ``language_note`` says why.
     """
     name = engine_name(engine)
+    if name == "whisper" and fallback and model is None and language in (None, "en"):
+        from roughcut.speech import whisper
+
+        try:
+            whisper.load_model()
+        except RoughcutError as exc:
+            sphinx = transcribe(audio, "sphinx", language=language)
+            note = f"Whisper unavailable ({exc}); pocketsphinx used instead, assuming English"
+            return replace(sphinx, language_note=note)
     samples = _mono_16k(audio)
     duration_s = len(samples) / ANALYSIS_RATE
     if name == "sphinx":
