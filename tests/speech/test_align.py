@@ -138,14 +138,18 @@ def test_silent_take_reports_the_problem(demo_lines):
     assert set(alignment.missing) == {line.id for line in demo_lines}
 
 
-def test_a_script_in_another_language_is_refused_plainly():
+def test_a_script_in_another_language_is_refused_plainly_without_whisper():
     german = [
         DialogueLine("1.1", "1", 1, "ANNA", "Wir müssen heute Nacht noch einmal alles überprüfen."),
         DialogueLine("1.2", "1", 2, "KARL", "Das haben wir doch schon zweimal gemacht, glaub mir."),
     ]
-    alignment = align_script_to_take(german, speak("hello there"))
+    english = speak("hello there")
+    alignment = align_script_to_take(german, english, anchor="sphinx")
     assert "German" in alignment.problem and "en" in alignment.problem
     assert alignment.lines == ()
+    # Whisper hears German where it is spoken; over English speech no German line is found.
+    heard = align_script_to_take(german, english)
+    assert heard.problem == "" and heard.lines == () and heard.missing == ("1.1", "1.2")
 
 
 def test_take_without_audio_names_the_file(tmp_path, demo_lines):
@@ -182,3 +186,25 @@ def test_align_project_caches_in_the_store(tmp_path, monkeypatch, demo_lines):
     assert len([c for c in calls if c[2] == "take3.mp4"]) == 1
     again = align_project(project, script, store=store, workers=1)["take3.mp4"]
     assert [a.line_id for a in again.lines] == ["1.1"] and again.frame_rate == RATE
+
+
+def test_music_between_lines_is_not_taken_for_speech(demo_lines, rng):
+    """Two lines with four seconds of struck chords between them: each line keeps its own time,
+    no word stretches over the music, and the words whisper might make up there are dropped."""
+    from roughcut.speech.wordalign import longest_plausible_s
+    from tests.speech.test_vad import chords
+
+    first, second = speak(demo_lines[0].text), speak(demo_lines[3].text)
+    music = Audio(chords(rng, seconds=4), 16000, Fraction(0))
+    audio = join(first, music, second, gap_s=0.2)
+    alignment = align_script_to_take([demo_lines[0], demo_lines[3]], audio)
+    assert [a.line_id for a in alignment.lines] == ["1.1", "1.4"]
+    music_start = (first.samples.size + 0.2 * 16000) / 16000
+    music_end = music_start + 4.0
+    assert alignment.lines[0].end_s < music_start + 0.1
+    assert alignment.lines[1].start_s > music_end - 0.1
+    for line in alignment.lines:
+        assert all(w.end_s - w.start_s <= longest_plausible_s(w.text) for w in line.words)
+    assert not [
+        w for w, start, end in alignment.recognised if music_start + 0.3 < start / 16000 < music_end - 0.3
+    ]

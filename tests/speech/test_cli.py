@@ -26,13 +26,37 @@ def test_subtitles_check_passes_a_good_file(tmp_path):
 
 def test_transcribe_and_subtitles_of_a_file(media_dir, tmp_path):
     source = media_dir / "speech" / "librivox" / "goforward.wav"
-    result = CliRunner().invoke(main, ["-q", "transcribe", str(source)])
-    assert result.exit_code == 0, result.output
-    assert "go forward ten meters" in result.output and "cannot identify" in result.output
     out = tmp_path / "goforward.vtt"
-    result = CliRunner().invoke(main, ["-q", "subtitles", str(source), "--format", "vtt", "--out", str(out)])
+    result = CliRunner().invoke(main, ["-q", "transcribe", str(source), "--subtitles", str(out)])
     assert result.exit_code == 0, result.output
-    assert "go forward ten meters" in out.read_text()
+    assert "Go forward 10 meters." in result.output and "spoken language: en" in result.output
+    assert "Go forward 10 meters." in out.read_text() and "0 rule violations" in result.output
+    before = out.read_text()
+    for command in (["transcribe", str(source), "--subtitles"], ["subtitles", str(source), "--out"]):
+        result = CliRunner().invoke(main, ["-q", *command, str(out)])
+        assert result.exit_code == 1 and "does not overwrite" in result.output and out.read_text() == before
+
+
+def test_transcribe_words_show_confidence_per_engine(media_dir):
+    source = media_dir / "speech" / "librivox" / "goforward.wav"
+    for engine in ("whisper", "sphinx"):
+        result = CliRunner().invoke(main, ["-q", "transcribe", str(source), "--words", "--engine", engine])
+        assert result.exit_code == 0, result.output
+        confidences = [float(row.split()[2]) for row in result.output.splitlines()[:4]]
+        assert all(0 <= c <= 1 for c in confidences) and len(set(confidences)) > 1, result.output
+    assert "cannot identify" in result.output
+    result = CliRunner().invoke(
+        main, ["-q", "transcribe", str(source), "--engine", "sphinx", "--language", "de"]
+    )
+    assert result.exit_code == 1 and "only has a US English model" in result.output
+
+
+def test_models_lists_the_installed_model_with_its_hash(tmp_path):
+    result = CliRunner().invoke(main, ["-q", "models", "--check", str(tmp_path)], terminal_width=160)
+    assert result.exit_code == 0, result.output
+    assert "whisper base (default): verified" in result.output
+    assert "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57" in result.output
+    assert "145,217,607 bytes" in result.output and "no model.bin" in result.output
 
 
 def test_align_prints_lines_by_takes(demo_project, tmp_path):

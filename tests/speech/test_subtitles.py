@@ -123,3 +123,52 @@ def test_subtitles_from_demo_alignment_use_the_script_words(demo_project, demo_t
     first_truth = entry["lines"][0]["start"]
     assert abs(cues[0].start_ms / 1000 - first_truth) < 0.1
     assert srt_text(cues).startswith("1\n00:00:01,")
+
+
+def test_subtitles_of_a_take_use_the_recogniser_where_the_actor_ad_libs(media_dir):
+    """A take of real speech: jfk.flac, half a second of silence, then librivox/goforward.wav,
+    against a script holding only the jfk line. The scripted line keeps the script's words and
+    punctuation; "go forward ten meters", said but not scripted (an ad-lib), gets a cue of the
+    recogniser's words at the recogniser's time. Every cue keeps the Netflix rules."""
+    import numpy as np
+
+    from roughcut.media import Audio, read_audio
+    from roughcut.script.model import DialogueLine
+    from roughcut.speech.align import align_script_to_take
+    from roughcut.speech.subtitles import cues_from_take, speech_stretches
+    from roughcut.speech.transcribe import normalise_text
+
+    speech = media_dir / "speech"
+    jfk = read_audio(speech / "jfk.flac").samples
+    adlib = read_audio(speech / "librivox" / "goforward.wav").samples
+    take = Audio(np.concatenate([jfk, np.zeros(8000, np.float32), adlib]), 16000, Fraction(0))
+    scripted = (speech / "jfk.txt").read_text().strip()
+    alignment = align_script_to_take([DialogueLine("1.1", "1", 1, "JFK", scripted)], take)
+    assert [line.line_id for line in alignment.lines] == ["1.1"]
+    cues = cues_from_take(alignment, speech=speech_stretches(take.samples, take.sample_rate))
+    assert check_cues(cues) == []
+    shown = " ".join(" ".join(cue.lines) for cue in cues)
+    assert "And so, my fellow Americans," in shown  # the script's own words where the take follows it
+    assert normalise_text(shown) == normalise_text(scripted + " go forward ten meters")
+    adlib_start_ms = (len(jfk) + 8000) / 16
+    (added,) = [cue for cue in cues if "forward" in cue.text]
+    assert normalise_text(added.text) == "go forward ten meters"
+    assert adlib_start_ms <= added.start_ms <= adlib_start_ms + 1000
+
+
+def test_subtitles_of_fast_film_dialogue_keep_every_rule(media_dir):
+    """notld 12 s: a radio voice faster than 17 characters a second. Every cue keeps the rules (the
+    checker passes); cues wait for the one before rather than break the reading speed, so some
+    appear late (measured at most 1.9 s here); every recognised word is shown, in order."""
+    from roughcut.media import read_audio
+    from roughcut.speech.subtitles import chunk_words, cue_lag_ms, snap_to_speech, speech_stretches, time_cues
+    from roughcut.speech.transcribe import transcribe
+
+    audio = read_audio(media_dir / "speech" / "notld" / "12s_if_anything_should_try_to_break_in.wav")
+    transcript = transcribe(audio)
+    words = [TimedText(w.text, w.start_s, w.end_s) for w in transcript.words]
+    chunks = chunk_words(snap_to_speech(words, speech_stretches(audio.samples, audio.sample_rate)))
+    cues = time_cues(chunks)
+    assert check_cues(cues) == []
+    assert " ".join(" ".join(c.lines) for c in cues).split() == [w.text for w in words]
+    assert max(cue_lag_ms(cues, chunks)) < 3000

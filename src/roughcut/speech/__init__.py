@@ -1,8 +1,11 @@
 """Speech: voice activity, script-to-take alignment, transcription, subtitles, synthesis.
 
-* :func:`roughcut.speech.vad.voice_activity` — speech segments (webrtcvad, energy fallback).
+* :func:`roughcut.speech.vad.voice_activity` — speech segments (Silero VAD shipped as ONNX;
+  webrtcvad and energy detectors beside it).
 * :func:`roughcut.speech.align.align_script_to_take` / :func:`~roughcut.speech.align.align_project`
-  — where each script line and word is spoken in each take (pocketsphinx), cached in the store;
+  — where each script line and word is spoken in each take (lines found in Whisper's words, timed
+  by pocketsphinx forced alignment in English, by Whisper's times and voice activity otherwise),
+  cached in the store;
   :func:`~roughcut.speech.align.check_against_truth` compares with the demo's ``truth.json``.
 * :func:`roughcut.speech.wordalign.align_words` — word timings of a known text.
 * :func:`roughcut.speech.transcribe.transcribe` — pocketsphinx or faster-whisper, word timings.

@@ -24,7 +24,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,19 +36,20 @@ from roughcut.media.audio import ANALYSIS_RATE, Audio
 from roughcut.script.model import DialogueLine
 from roughcut.speech import sphinx
 from roughcut.speech.span import SampleSpan
-from roughcut.speech.vad import voice_activity
-from roughcut.speech.wordalign import ALIGN_SILPROB, align_words
+from roughcut.speech.vad import SILERO_ON, SILERO_WINDOW, speech_frames, speech_probability, voice_activity
+from roughcut.speech.wordalign import ALIGN_SILPROB, TimedToken, align_words, fill_gaps, longest_plausible_s
 
 if TYPE_CHECKING:
     import opentimelineio as otio
 
     from roughcut.project import Project
     from roughcut.script.model import Script
+    from roughcut.speech.whisper import Recognition
     from roughcut.store import Store
 
 #: Store stage name and version (bump when results change).
 STAGE = "speech.align"
-VERSION = 4
+VERSION = 5
 #: Words heard on set that belong to no script: they let recognition park slate and crew talk.
 CREW_WORDS = (
     "speed rolling sound camera mark marker slate scene take action cut reset again once more "
@@ -157,6 +158,7 @@ class _Hit:
     hyp_start: int
     hyp_end: int
     similarity: tuple[float, ...]  # per line word, 0-1 (0 where not paired)
+    paired: tuple[int, ...] = ()  # per line word, the recognised word it matched (-1 where none)
 
 
 def _similarity_matrix(line_keys: Sequence[str], hyp_keys: Sequence[str]) -> np.ndarray:
@@ -168,10 +170,11 @@ def _similarity_matrix(line_keys: Sequence[str], hyp_keys: Sequence[str]) -> np.
     return cdist(line_keys, hyp_keys, scorer=Levenshtein.normalized_similarity) * 100.0
 
 
-def _local_alignment(sim: np.ndarray, blocked: np.ndarray) -> tuple[float, int, int, list[float]]:
+def _local_alignment(sim: np.ndarray, blocked: np.ndarray) -> tuple[float, int, int, list[float], list[int]]:
     """Smith-Waterman of line words (rows) against recognised words (columns) that are not
     ``blocked``: +2 per matched word, -1 per mismatch or gap. Returns the best score, the recognised
-    span ``[start, end)`` and each line word's similarity (0-1) along the path."""
+    span ``[start, end)``, each line word's similarity (0-1) along the path and the recognised word
+    it matched (-1 where none)."""
     n, m = sim.shape
     match = np.where(sim >= WORD_MATCH, 2.0, -1.0)
     match[:, blocked] = -5.0
@@ -194,18 +197,20 @@ def _local_alignment(sim: np.ndarray, blocked: np.ndarray) -> tuple[float, int, 
             if value > best:
                 best, best_i, best_j = value, i, j
     per_word = [0.0] * n
+    paired = [-1] * n
     i, j = best_i, best_j
     while i > 0 and j > 0 and back[i][j] != 0:
         step = back[i][j]
         if step == 1:
             if sim[i - 1, j - 1] >= WORD_MATCH:
                 per_word[i - 1] = float(sim[i - 1, j - 1]) / 100.0
+                paired[i - 1] = j - 1
             i, j = i - 1, j - 1
         elif step == 2:
             i -= 1
         else:
             j -= 1
-    return best, j, best_j, per_word
+    return best, j, best_j, per_word, paired
 
 
 def find_lines(
@@ -228,11 +233,11 @@ def find_lines(
         for _ in range(max_repeats):
             if blocked.all() or not len(hyp_keys):
                 break
-            score, start, end, per_word = _local_alignment(sim, blocked)
+            score, start, end, per_word, paired = _local_alignment(sim, blocked)
             needed = max(LINE_FOUND * perfect, 2.0 * min(2, len(keys)))
             if score < needed or end <= start:
                 break
-            candidates.append(_Hit(index, score / perfect, start, end, tuple(per_word)))
+            candidates.append(_Hit(index, score / perfect, start, end, tuple(per_word), tuple(paired)))
             blocked[start:end] = True
     # Best evidence first: the raw alignment score (a long line well matched outweighs a short one
     # matched perfectly, which could be anywhere).
@@ -291,8 +296,9 @@ def _fill_between(
             continue
         keys = [sphinx.normalise_word(w) for w in line_words[missing]]
         sim = _similarity_matrix(keys, hyp_keys[before.hyp_end : after.hyp_start])
-        _, _, _, per_word = _local_alignment(sim, np.zeros(span, bool))
-        out.append(_Hit(missing, 0.0, before.hyp_end, after.hyp_start, tuple(per_word)))
+        _, _, _, per_word, paired = _local_alignment(sim, np.zeros(span, bool))
+        paired = [k + before.hyp_end if k >= 0 else -1 for k in paired]
+        out.append(_Hit(missing, 0.0, before.hyp_end, after.hyp_start, tuple(per_word), tuple(paired)))
     return sorted(out, key=lambda h: h.hyp_start)
 
 
@@ -310,30 +316,97 @@ def _lm_text(lines: Sequence[DialogueLine]) -> str:
     return "\n".join(sentences)
 
 
-def _recognise_segments(samples: np.ndarray, lm_text: str) -> list[sphinx.SphinxWord]:
-    """Recognised words over the speech segments of ``samples`` (16 kHz), frames from sample 0."""
+@dataclass(frozen=True)
+class _Heard:
+    """A recognised word: ``start``/``end`` in samples at 16 kHz, the recogniser's probability
+    (0-1; ``None`` when it gives none)."""
+
+    text: str
+    start: int
+    end: int
+    probability: float | None
+
+
+def _sphinx_heard(samples: np.ndarray, lm_text: str) -> list[_Heard]:
+    """Words pocketsphinx recognises with the script's own language model over the speech segments of
+    ``samples`` (16 kHz): the fallback when Whisper is not installed."""
     hop = sphinx.SAMPLE_RATE // sphinx.FRAME_RATE
-    words: list[sphinx.SphinxWord] = []
+    words: list[_Heard] = []
     for seg in voice_activity(samples, sphinx.SAMPLE_RATE, pad_s=0.15, min_gap_s=0.5):
         offset = seg.start // hop
         for w in sphinx.recognise(samples[offset * hop : seg.end], lm_text=lm_text):
-            words.append(
-                sphinx.SphinxWord(w.word, w.start + offset, w.end + offset, w.ascore_per_frame, w.prob)
-            )
+            words.append(_Heard(w.word, (w.start + offset) * hop, (w.end + offset) * hop, None))
     return words
 
 
-def _check_language(lines: Sequence[DialogueLine]) -> str:
-    """``""`` when the lines are in a language the aligner has a model for, else the problem."""
+def _whisper_heard(
+    samples: np.ndarray, language: str, recognition: Recognition | None, speech: np.ndarray, hop: int
+) -> list[_Heard]:
+    """Whisper's words (recognised here unless ``recognition`` is given), leaving out those heard
+    where voice activity finds almost no speech: words Whisper makes up over music or laughter."""
+    if recognition is None:
+        from roughcut.speech import whisper
+
+        recognition = whisper.recognise(samples, ANALYSIS_RATE, language=language, beam_size=1)
+    out = []
+    for w in recognition.words:
+        start = round(w.start_s * ANALYSIS_RATE)
+        end = max(start + 1, round(w.end_s * ANALYSIS_RATE))
+        frames = speech[start // hop : -(-end // hop)]
+        if len(frames) and frames.max() < MIN_SPEECH_PROBABILITY:
+            continue
+        out.append(_Heard(w.text, start, end, w.probability))
+    return out
+
+
+#: A recognised word is kept only when Silero's speech probability reaches this somewhere in it:
+#: music and laughter stay near 0.0-0.05, a hoarse voice Silero is unsure of (``michaelandsickmichael``'s
+#: second speaker) near 0.2-0.5.
+MIN_SPEECH_PROBABILITY = 0.15
+#: Lines whose confidence reaches this are reported as confident (see ``benchmarks/bench_speech.py``
+#: for how often a confident line is wrong on the references).
+CONFIDENT = 0.6
+#: How far (seconds) a line edge timed by Whisper may move to meet the speech edge voice activity finds.
+SNAP_S = 0.3
+#: Engines that find lines in a take: Whisper's words, or pocketsphinx with the script's language model.
+ANCHORS = ("whisper", "sphinx")
+
+
+def _script_language(lines: Sequence[DialogueLine]) -> tuple[str, str]:
+    """The script's language as ``(ISO 639-1 code, English name)``; English when unsure."""
     from roughcut.text.language import detect_language
 
     guess = detect_language(" ".join(line.text for line in lines))
-    if guess is not None and guess.code not in sphinx.SUPPORTED_LANGUAGES and guess.confidence > 0.5:
-        return (
-            f"the script is in {guess.name}, and the aligner only has a model for "
-            f"{', '.join(sphinx.SUPPORTED_LANGUAGES)}; lines not aligned"
+    if guess is not None and guess.confidence > 0.5:
+        return guess.code, guess.name
+    return "en", "English"
+
+
+def _heard_words(
+    samples: np.ndarray,
+    lines: Sequence[DialogueLine],
+    language: tuple[str, str],
+    recognition: Recognition | None,
+    anchor: str,
+    speech: np.ndarray,
+    hop: int,
+) -> tuple[list[_Heard], str]:
+    """The recognised words lines are found in, and ``""`` or the problem that stopped recognition."""
+    code, name = language
+    if anchor not in ANCHORS:
+        raise ValueError(f"unknown anchor {anchor!r}; choose one of {', '.join(ANCHORS)}")
+    if anchor == "whisper" or recognition is not None:
+        try:
+            return _whisper_heard(samples, code, recognition, speech, hop), ""
+        except (RoughcutError, ImportError) as exc:
+            if code not in sphinx.SUPPORTED_LANGUAGES:
+                return [], f"the script is in {name}, which only Whisper can align here, and {exc}"
+    if code not in sphinx.SUPPORTED_LANGUAGES:
+        return [], (
+            f"the script is in {name}, and pocketsphinx only has a model for "
+            f"{', '.join(sphinx.SUPPORTED_LANGUAGES)}; lines not aligned (use the Whisper anchor)"
         )
-    return ""
+    return _sphinx_heard(samples, _lm_text(lines)), ""
 
 
 def align_script_to_take(
@@ -343,55 +416,82 @@ def align_script_to_take(
     frame_rate: Fraction | None = None,
     take: str = "",
     check_language: bool = True,
+    recognition: Recognition | None = None,
+    anchor: str = "whisper",
+    timing: str | None = None,
 ) -> TakeAlignment:
     """Find and time every performance of ``lines`` in a take's ``audio`` (any rate; mono or not).
 
-    Lines not spoken are listed in ``missing``; a line said twice appears twice (occurrence 0, 1).
-    A silent take or a script in a language without a model gives an alignment with no lines and a
-    ``problem`` saying so.
+    Lines are found among the words a recogniser heard (``anchor``: ``"whisper"``, falling back to
+    ``"sphinx"`` when Whisper is not installed; a precomputed Whisper ``recognition`` of the same
+    audio is used as it is). Each line found is then timed word by word: English by pocketsphinx
+    forced alignment on the line's stretch of audio; other languages by Whisper's word times with the
+    line's edges moved onto the speech edges voice activity finds. Words longer than their phones
+    allow are trimmed and lose confidence. Lines not spoken are listed in ``missing``; a line said
+    twice appears twice (occurrence 0, 1). A silent take, or a language nothing here can align,
+    gives an alignment with no lines and a ``problem`` saying so. ``timing`` forces ``"forced"``
+    (pocketsphinx, English only) or ``"whisper"`` (Whisper's word times snapped to speech edges; how
+    other languages are timed, measurable on English references); ``None`` picks by language.
     """
     samples = _analysis_samples(audio)
     duration = len(samples) / ANALYSIS_RATE
     ids = tuple(line.id for line in lines)
-    problem = _check_language(lines) if check_language else ""
-    if not problem and not voice_activity(samples, ANALYSIS_RATE):
+    language = _script_language(lines) if check_language else ("en", "English")
+    speech, hop = _speech_probability(samples)
+    problem = ""
+    silero = speech if hop == SILERO_WINDOW else None
+    if not voice_activity(samples, ANALYSIS_RATE, probability=silero):
         problem = "no speech found (silent take)"
+    heard: list[_Heard] = []
+    if not problem:
+        heard, problem = _heard_words(samples, lines, language, recognition, anchor, speech, hop)
     if problem:
         return TakeAlignment(take, (), ids, duration, frame_rate, problem)
-    recognised = _recognise_segments(samples, _lm_text(lines))
     line_words = [tokens(line.text) for line in lines]
-    hits = find_lines(line_words, [w.word for w in recognised])
-    hop = sphinx.SAMPLE_RATE // sphinx.FRAME_RATE
+    hits = find_lines(line_words, [w.text for w in heard])
+    runs = _speech_runs(speech, hop)
+    forced = language[0] in sphinx.SUPPORTED_LANGUAGES if timing is None else timing == "forced"
+    if timing == "whisper" and any(w.probability is None for w in heard):
+        raise ValueError("timing='whisper' needs Whisper's words (anchor='whisper')")
     pad = round(LINE_PAD_S * ANALYSIS_RATE)
-    found: list[LineAlignment] = []
-    counts: dict[str, int] = {}
+    timed_lines: list[tuple[int, tuple[WordAlignment, ...]]] = []
     for k, hit in enumerate(hits):
         floor = hits[k - 1].hyp_end if k else 0
-        ceiling = hits[k + 1].hyp_start if k + 1 < len(hits) else len(recognised)
-        first, last = _heard_span(hit, recognised, floor, ceiling)
-        lo = recognised[first].start * hop - pad
-        hi = recognised[last].end * hop + pad
+        ceiling = hits[k + 1].hyp_start if k + 1 < len(hits) else len(heard)
+        first, last = _heard_span(hit, heard, floor, ceiling)
+        lo, hi = heard[first].start - pad, heard[last].end + pad
         if k:
-            lo = max(lo, recognised[hits[k - 1].hyp_end - 1].end * hop)
+            lo = max(lo, heard[hits[k - 1].hyp_end - 1].end)
         if k + 1 < len(hits):
-            hi = min(hi, recognised[hits[k + 1].hyp_start].start * hop)
+            hi = min(hi, heard[hits[k + 1].hyp_start].start)
+        floor_s = heard[hits[k - 1].hyp_end - 1].end if k else 0
+        if timed_lines and timed_lines[-1][1]:
+            floor_s = max(floor_s, timed_lines[-1][1][-1].end)
+        ceiling_s = heard[hits[k + 1].hyp_start].start if k + 1 < len(hits) else len(samples)
+        lo, hi = _widened(lo, hi, runs, floor_s, ceiling_s)
         lo, hi = max(0, lo), min(len(samples), hi)
-        line = lines[hit.line]
-        timed = align_words(samples[lo:hi], line_words[hit.line])
-        words = tuple(
-            WordAlignment(
-                t.text,
-                t.start + lo,
-                t.end + lo,
-                ANALYSIS_RATE,
-                round(0.6 * sim + 0.4 * t.acoustic, 3),
-                sim > 0,
-            )
-            for t, sim in zip(timed, hit.similarity, strict=True)
-        )
+        words = line_words[hit.line]
+        if forced:
+            timed = [_shifted(t, lo) for t in align_words(samples[lo:hi], words)]
+        else:
+            timed = _whisper_timed(hit, heard, words, lo, hi, speech, hop)
+        probability = [heard[j].probability if j >= 0 else None for j in _pairs(hit)]
+        timed_lines.append((hit.line, _scored(timed, hit.similarity, probability)))
+    if forced:
+        timed_lines += _unheard_lines(samples, line_words, timed_lines, runs)
+    timed_lines.sort(key=lambda item: item[1][0].start if item[1] else 0)
+    found: list[LineAlignment] = []
+    counts: dict[str, int] = {}
+    previous_end = 0
+    for index, words in timed_lines:
+        if not words:
+            continue
+        words = _after(words, previous_end)
+        previous_end = words[-1].end
+        line = lines[index]
         occurrence = counts.get(line.id, 0)
         counts[line.id] = occurrence + 1
-        confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
+        confidence = line_confidence(words)
         found.append(
             LineAlignment(
                 line.id,
@@ -406,18 +506,231 @@ def align_script_to_take(
             )
         )
     missing = tuple(i for i in ids if i not in counts)
-    heard = tuple((w.word, w.start * hop, w.end * hop) for w in recognised)
-    return TakeAlignment(take, tuple(found), missing, duration, frame_rate, "", heard)
+    recognised = tuple((w.text, w.start, w.end) for w in heard)
+    return TakeAlignment(take, tuple(found), missing, duration, frame_rate, "", recognised)
 
 
-def _heard_span(hit: _Hit, heard: Sequence[sphinx.SphinxWord], floor: int, ceiling: int) -> tuple[int, int]:
+def _speech_probability(samples: np.ndarray) -> tuple[np.ndarray, int]:
+    """Silero's speech probability per window of 16 kHz ``samples`` and the window in samples (1.0
+    or 0.0 per webrtcvad frame when onnxruntime is missing)."""
+    probability = speech_probability(samples, ANALYSIS_RATE)
+    if probability is not None:
+        return probability, SILERO_WINDOW
+    speech, hop = speech_frames(samples, ANALYSIS_RATE, engine="webrtc")
+    return speech.astype(np.float32), hop
+
+
+#: Gaps (seconds) inside a run of speech that :func:`_speech_runs` bridges, and the most a line's
+#: stretch of audio is widened (seconds) to take in the rest of the speech its first or last heard
+#: word sits in (a hesitation Whisper leaves out, a word start it places late).
+RUN_BRIDGE_S = 0.4
+MAX_WIDEN_S = 1.5
+
+
+def _speech_runs(
+    probability: np.ndarray, hop: int, threshold: float = MIN_SPEECH_PROBABILITY
+) -> list[tuple[int, int]]:
+    """Stretches (samples) where Silero's probability reaches ``threshold``, gaps under
+    :data:`RUN_BRIDGE_S` bridged."""
+    active = np.concatenate([[0], (probability >= threshold).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(active))
+    runs: list[list[int]] = []
+    for a, b in zip(edges[::2] * hop, edges[1::2] * hop, strict=True):
+        if runs and a - runs[-1][1] < RUN_BRIDGE_S * ANALYSIS_RATE:
+            runs[-1][1] = int(b)
+        else:
+            runs.append([int(a), int(b)])
+    return [(a, b) for a, b in runs]
+
+
+def _widened(lo: int, hi: int, runs: Sequence[tuple[int, int]], floor: int, ceiling: int) -> tuple[int, int]:
+    """A line's stretch ``[lo, hi)`` (samples) widened to the edges of the speech runs its ends fall
+    in, by at most :data:`MAX_WIDEN_S`, and only where that run starts (ends) between ``floor`` and
+    ``ceiling`` (the neighbouring lines): a run the line shares with its neighbour is not taken in."""
+    most = round(MAX_WIDEN_S * ANALYSIS_RATE)
+    pad = round(0.1 * ANALYSIS_RATE)
+    for a, b in runs:
+        if a < lo < b and a >= floor:  # a run shared with the line before is left to it
+            lo = max(floor, lo - most, a - pad, 0) if a - pad < lo else lo
+        if a < hi < b and b <= ceiling:
+            hi = min(ceiling, hi + most, b + pad) if b + pad > hi else hi
+    return min(lo, hi), hi
+
+
+def line_confidence(words: Sequence[WordAlignment]) -> float:
+    """A line's confidence in [0, 1]: half the mean of its words' confidences, half the lower of its
+    first and last word's (its boundaries are only as sure as the words that make them)."""
+    if not words:
+        return 0.0
+    mean = float(np.mean([w.confidence for w in words]))
+    return 0.5 * mean + 0.5 * min(words[0].confidence, words[-1].confidence)
+
+
+def _after(words: tuple[WordAlignment, ...], floor: int) -> tuple[WordAlignment, ...]:
+    """A line's words with any that start before ``floor`` (the previous line's end, samples)
+    moved to start there, so lines never overlap."""
+    out = []
+    for w in words:
+        start = max(w.start, floor)
+        out.append(w if start == w.start else replace(w, start=start, end=max(w.end, start + 1)))
+        floor = max(floor, out[-1].start)
+    return tuple(out)
+
+
+def _pairs(hit: _Hit) -> tuple[int, ...]:
+    return hit.paired or tuple(-1 for _ in hit.similarity)
+
+
+def _shifted(token: TimedToken, offset: int) -> TimedToken:
+    return TimedToken(token.text, token.start + offset, token.end + offset, token.aligned, token.acoustic)
+
+
+def _whisper_timed(
+    hit: _Hit,
+    heard: Sequence[_Heard],
+    words: Sequence[str],
+    lo: int,
+    hi: int,
+    speech: np.ndarray,
+    hop: int,
+) -> list[TimedToken]:
+    """A line's words timed by the Whisper words they matched (others share the time between), its
+    first start and last end moved to the edges of the runs of speech they sit in (within
+    :data:`RUN_SNAP_S`), else onto the nearest speech edge within :data:`SNAP_S`."""
+    known = {}
+    for i, j in enumerate(_pairs(hit)):
+        if j >= 0:
+            w = heard[j]
+            known[i] = TimedToken(words[i], w.start - lo, w.end - lo, True, w.probability or 0.0)
+    timed = [_shifted(t, lo) for t in fill_gaps(words, known, hi - lo)]
+    if not timed:
+        return timed
+    runs = _speech_runs(speech, hop, SILERO_ON)
+    first = timed[0]
+    start = _run_edge(first.start, runs, onset=True, bound=lo, limit=first.end)
+    if start is None:
+        start = _snap(first.start, speech, hop, onset=True, limit=first.end)
+    timed[0] = TimedToken(first.text, start, first.end, first.aligned, first.acoustic)
+    last = timed[-1]
+    end = _run_edge(last.end, runs, onset=False, bound=hi, limit=last.start)
+    if end is None:
+        end = _snap(last.end, speech, hop, onset=False, limit=last.start)
+    timed[-1] = TimedToken(last.text, last.start, max(end, last.start + 1), last.aligned, last.acoustic)
+    return timed
+
+
+#: How far (seconds) a Whisper-timed line edge may move to the edge of the run of speech it sits in.
+RUN_SNAP_S = 1.0
+
+
+def _run_edge(
+    position: int, runs: Sequence[tuple[int, int]], *, onset: bool, bound: int, limit: int
+) -> int | None:
+    """The start (``onset``) or end of the run of speech ``position`` (samples) falls in (in a pause:
+    of the next run's start, the last run's end), when that is within :data:`RUN_SNAP_S`, not past
+    ``bound`` (the line's stretch) nor ``limit`` (the word's other edge); else ``None``."""
+    reach = RUN_SNAP_S * ANALYSIS_RATE
+    inside = [(a, b) for a, b in runs if (a <= position < b if onset else a < position <= b)]
+    if inside:
+        edge = max(inside[0][0], bound) if onset else min(inside[0][1], bound)
+    else:  # in a pause: speech starts after it (ends before it)
+        after = [a for a, _ in runs if a > position] if onset else [b for _, b in runs if b < position]
+        if not after:
+            return None
+        edge = min(after) if onset else max(after)
+    if abs(edge - position) <= reach and (edge < limit if onset else edge > limit):
+        return int(edge)
+    return None
+
+
+def _snap(position: int, speech: np.ndarray, hop: int, *, onset: bool, limit: int) -> int:
+    """``position`` (samples) moved to the nearest speech onset (or offset) of the voice activity
+    frames within :data:`SNAP_S`, never past ``limit`` (the word's other edge); unmoved when none."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], (speech >= SILERO_ON).astype(np.int8), [0]])))
+    candidates = (edges[::2] if onset else edges[1::2]) * hop
+    window = SNAP_S * ANALYSIS_RATE
+    near = candidates[np.abs(candidates - position) <= window]
+    near = near[near < limit] if onset else near[near > limit]
+    if not len(near):
+        return position
+    return int(near[np.argmin(np.abs(near - position))])
+
+
+def _scored(
+    timed: Sequence[TimedToken], similarity: Sequence[float], probability: Sequence[float | None]
+) -> tuple[WordAlignment, ...]:
+    """Words with their confidence (:func:`word_confidence`); a word longer than its phones allow
+    is trimmed to that length on the side away from the rest of the line."""
+    out = []
+    last = len(timed) - 1
+    for k, (t, sim, p) in enumerate(zip(timed, similarity, probability, strict=True)):
+        start, end = t.start, t.end
+        limit = round(longest_plausible_s(t.text) * ANALYSIS_RATE)
+        plausible = end - start <= limit
+        if not plausible:
+            start, end = (end - limit, end) if k == 0 and last > 0 else (start, start + limit)
+        confidence = word_confidence(sim, p, t.acoustic, plausible=plausible)
+        out.append(WordAlignment(t.text, start, end, ANALYSIS_RATE, confidence, sim > 0))
+    return tuple(out)
+
+
+def word_confidence(
+    similarity: float, probability: float | None, acoustic: float, *, plausible: bool
+) -> float:
+    """A word's confidence in [0, 1] from how closely the recogniser's word matched it
+    (``similarity``, 0-1, 0 when it heard none there), the recogniser's own ``probability`` for that
+    word (the similarity stands in when it gives none) and the acoustic fit of its timing
+    (``acoustic``, 0-1). Words the recogniser did not hear score at most 0.3; a word stretched past
+    its phones' length is halved."""
+    if similarity > 0:
+        heard = similarity if probability is None else probability
+        confidence = 0.3 * similarity + 0.4 * heard + 0.3 * acoustic
+    else:
+        confidence = 0.3 * acoustic
+    return round(confidence if plausible else confidence / 2, 3)
+
+
+def _unheard_lines(
+    samples: np.ndarray,
+    line_words: Sequence[Sequence[str]],
+    timed_lines: Sequence[tuple[int, tuple[WordAlignment, ...]]],
+    runs: Sequence[tuple[int, int]],
+) -> list[tuple[int, tuple[WordAlignment, ...]]]:
+    """Lines the recogniser did not hear ("uh", a mumble) whose neighbours in the script were both
+    found, one after the other: when voice activity finds speech between them
+    (:func:`_speech_runs`), the line is force-aligned there and kept if every word aligns at a
+    plausible length."""
+    by_line = {index: words for index, words in timed_lines if words}
+    out = []
+    for index in range(len(line_words)):
+        before, after = by_line.get(index - 1), by_line.get(index + 1)
+        if index in by_line or before is None or after is None or before[-1].end >= after[0].start:
+            continue
+        lo, hi = before[-1].end, after[0].start
+        least, pad = round(0.15 * ANALYSIS_RATE), round(0.1 * ANALYSIS_RATE)
+        inside = [
+            (max(lo, a - pad), min(hi, b + pad)) for a, b in runs if lo <= a and b <= hi and b - a >= least
+        ]
+        if not inside:
+            continue
+        a, b = inside[0][0], inside[-1][1]
+        timed = align_words(samples[a:b], line_words[index])
+        if not timed or not all(t.aligned for t in timed):
+            continue
+        words = _scored([_shifted(t, a) for t in timed], [0.0] * len(timed), [None] * len(timed))
+        if all(w.end - w.start <= round(longest_plausible_s(w.text) * ANALYSIS_RATE) for w in words):
+            out.append((index, words))
+    return out
+
+
+def _heard_span(hit: _Hit, heard: Sequence[_Heard], floor: int, ceiling: int) -> tuple[int, int]:
     """The recognised words a hit covers, widened over unclaimed neighbouring words (at most one more
     than the line's unheard words at that end, each within a breath of the next) so that words
     recognition got wrong at a line's start or end still get their stretch of audio."""
     heard_words = [i for i, s in enumerate(hit.similarity) if s > 0]
     lead = heard_words[0] if heard_words else 0
     trail = len(hit.similarity) - 1 - heard_words[-1] if heard_words else 0
-    breath = sphinx.FRAME_RATE * 6 // 10
+    breath = ANALYSIS_RATE * 6 // 10
     first, last = hit.hyp_start, hit.hyp_end - 1
     while lead and first - 1 >= floor and heard[first].start - heard[first - 1].end < breath:
         first, lead = first - 1, lead - 1
@@ -450,6 +763,7 @@ def _params(lines: Sequence[DialogueLine]) -> dict[str, Any]:
         "line_found": LINE_FOUND,
         "pad": LINE_PAD_S,
         "silprob": ALIGN_SILPROB,
+        "anchor": "whisper",
     }
 
 
@@ -462,7 +776,12 @@ def _take_key(path: Path) -> tuple[str, Fraction | None]:
 
 
 def _align_path(
-    path: Path, lines: Sequence[DialogueLine], name: str, frame_rate: Fraction | None
+    path: Path,
+    lines: Sequence[DialogueLine],
+    name: str,
+    frame_rate: Fraction | None,
+    recognition: Recognition | None = None,
+    anchor: str = "whisper",
 ) -> TakeAlignment:
     """Decode and align one take (runs in a worker process); decoding trouble becomes ``problem``."""
     from roughcut.media import read_audio
@@ -471,7 +790,29 @@ def _align_path(
         audio = read_audio(path)
     except MediaError as exc:
         return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, frame_rate, str(exc))
-    return align_script_to_take(lines, audio, frame_rate=frame_rate, take=name)
+    return align_script_to_take(
+        lines, audio, frame_rate=frame_rate, take=name, recognition=recognition, anchor=anchor
+    )
+
+
+def _recognised_here(path: Path, lines: Sequence[DialogueLine]) -> tuple[Recognition | None, str]:
+    """Whisper's words for a take, made in this process before forked workers align it, and the
+    anchor the worker should use: CTranslate2 hangs in a process forked after it has run, so forked
+    workers never run Whisper themselves ("sphinx" when Whisper cannot be used here)."""
+    from roughcut.media import read_audio
+
+    try:
+        audio = read_audio(path)
+    except (MediaError, OSError):
+        return None, "whisper"  # the worker reports the decoding trouble before any recognition
+    code, _ = _script_language(lines)
+    try:
+        from roughcut.speech import whisper
+
+        samples = _analysis_samples(audio)
+        return whisper.recognise(samples, ANALYSIS_RATE, language=code, beam_size=1), "whisper"
+    except (RoughcutError, ImportError):
+        return None, "sphinx"
 
 
 def align_take_file(
@@ -546,10 +887,18 @@ def align_project(
             store.put(key, STAGE, VERSION, params, out[name])
     elif todo:
         # fork: workers start in milliseconds and callers need no ``__main__`` guard; the parent's
-        # only other thread is the progress bar's, which the workers never touch.
+        # only other threads are the progress bar's and Whisper's, which the workers never touch.
+        # Whisper runs here first, one take after another on every core (see ``_recognised_here``).
         method = "fork" if "fork" in get_all_start_methods() else "spawn"
+        heard: dict[str, tuple[Recognition | None, str]] = {}
+        if method == "fork":
+            for take, name, _, _ in track(todo, "Recognising speech in takes"):
+                heard[name] = _recognised_here(take, lines)
         with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
-            futures = {pool.submit(_align_path, t, lines, n, r): (n, k) for t, n, k, r in todo}
+            futures = {
+                pool.submit(_align_path, t, lines, n, r, *heard.get(n, (None, "whisper"))): (n, k)
+                for t, n, k, r in todo
+            }
             for future in track(as_completed(futures), "Aligning script to takes", total=len(futures)):
                 name, key = futures[future]
                 out[name] = future.result()

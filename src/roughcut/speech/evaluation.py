@@ -128,3 +128,86 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     if not ref:
         return float(len(hyp) > 0)
     return Levenshtein.distance(ref, hyp) / len(ref)
+
+
+def speech_mask(
+    intervals: Sequence[tuple[float, float]],
+    duration_s: float,
+    *,
+    bridge_s: float = 0.3,
+    frame_s: float = 0.01,
+) -> np.ndarray:
+    """Frames (``frame_s`` seconds each) inside any of ``intervals`` (start, end seconds), with gaps
+    shorter than ``bridge_s`` between intervals counted as inside (as voice activity bridges them)."""
+    merged: list[list[float]] = []
+    for start, end in sorted(intervals):
+        if merged and start - merged[-1][1] < bridge_s:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    mask = np.zeros(int(duration_s / frame_s), bool)
+    for start, end in merged:
+        mask[round(start / frame_s) : round(end / frame_s)] = True
+    return mask
+
+
+@dataclass(frozen=True)
+class ActivityAgreement:
+    """Voice activity against reference speech, counted in 10 ms frames: frames that agree, frames of
+    reference speech, those of them missed, and frames called speech that are not."""
+
+    agreeing: int
+    speech: int
+    missed_frames: int
+    false_frames: int
+    frames: int
+
+    @property
+    def agreement(self) -> float:
+        """Share of all frames where the detector and the reference agree."""
+        return self.agreeing / max(1, self.frames)
+
+    @property
+    def missed(self) -> float:
+        """Share of reference speech the detector did not call speech."""
+        return self.missed_frames / max(1, self.speech)
+
+    @property
+    def false_alarm(self) -> float:
+        """Share of all frames called speech where the reference has none."""
+        return self.false_frames / max(1, self.frames)
+
+    def summary(self) -> str:
+        return (
+            f"agreement {self.agreement:.1%}, speech missed {self.missed:.1%}, "
+            f"false alarms {self.false_alarm:.1%} ({self.frames / 100:.0f} s)"
+        )
+
+    def __add__(self, other: ActivityAgreement) -> ActivityAgreement:
+        return ActivityAgreement(
+            self.agreeing + other.agreeing,
+            self.speech + other.speech,
+            self.missed_frames + other.missed_frames,
+            self.false_frames + other.false_frames,
+            self.frames + other.frames,
+        )
+
+
+def activity_agreement(
+    reference: Sequence[TimedWord],
+    found: Sequence[tuple[float, float]],
+    duration_s: float,
+    *,
+    bridge_s: float = 0.3,
+) -> ActivityAgreement:
+    """Frame agreement (10 ms frames) of speech stretches ``found`` (start, end seconds) with the
+    ``reference`` words or utterances; both sides have gaps under ``bridge_s`` bridged."""
+    truth = speech_mask([(w.start_s, w.end_s) for w in reference], duration_s, bridge_s=bridge_s)
+    guess = speech_mask(found, duration_s, bridge_s=bridge_s)
+    return ActivityAgreement(
+        int(np.sum(truth == guess)),
+        int(truth.sum()),
+        int(np.sum(truth & ~guess)),
+        int(np.sum(guess & ~truth)),
+        len(truth),
+    )

@@ -44,13 +44,15 @@ _lock = threading.Lock()
 @dataclass(frozen=True)
 class SphinxWord:
     """A word as sphinx reports it: dictionary ``word``, first and last-plus-one ``start``/``end``
-    frames, acoustic score per frame (log base 1.0001, higher is better) and posterior ``prob``."""
+    frames, acoustic score per frame (log base 1.0001, higher is better) and ``prob``, the word's
+    posterior probability (0-1) in the recognition lattice, ``None`` where no lattice was searched
+    (forced alignment, script-biased recognition): then its confidence is unknown."""
 
     word: str
     start: int
     end: int
     ascore_per_frame: float
-    prob: float = 1.0
+    prob: float | None = None
 
     def seconds(self) -> tuple[float, float]:
         return self.start / FRAME_RATE, self.end / FRAME_RATE
@@ -124,7 +126,9 @@ def _reset_normalisation(decoder, pcm: bytes) -> None:  # type: ignore[no-untype
     decoder.end_utt()
 
 
-def _segments(decoder, offset: int = 0) -> list[SphinxWord]:  # type: ignore[no-untyped-def]
+def _segments(decoder, offset: int = 0, *, posterior: bool = False) -> list[SphinxWord]:  # type: ignore[no-untyped-def]
+    """The decoder's segments; with ``posterior``, each word's lattice posterior (pocketsphinx's
+    ``Segment.prob`` is already a linear probability, 0-1) as ``prob``, else ``None``."""
     out = []
     for seg in decoder.seg() or ():
         frames = max(1, seg.end_frame + 1 - seg.start_frame)
@@ -134,20 +138,21 @@ def _segments(decoder, offset: int = 0) -> list[SphinxWord]:  # type: ignore[no-
                 start=seg.start_frame + offset,
                 end=seg.end_frame + 1 + offset,
                 ascore_per_frame=seg.ascore / frames,
-                prob=float(decoder.get_logmath().exp(seg.prob)) if seg.prob else 1.0,
+                prob=min(1.0, max(0.0, float(seg.prob))) if posterior else None,
             )
         )
     return out
 
 
-def _decode(decoder, samples: np.ndarray) -> list:
-    """Run ``decoder`` over 16 kHz ``samples`` as one utterance; its segments without fillers."""
+def _decode(decoder, samples: np.ndarray, *, posterior: bool = False) -> list:
+    """Run ``decoder`` over 16 kHz ``samples`` as one utterance; its segments without fillers
+    (``posterior``: with each word's lattice posterior, for a decoder that searches a lattice)."""
     pcm = to_pcm16(samples)
     _reset_normalisation(decoder, pcm)
     decoder.start_utt()
     decoder.process_raw(pcm, full_utt=True)
     decoder.end_utt()
-    return [w for w in _segments(decoder) if w.word not in _FILLERS]
+    return [w for w in _segments(decoder, posterior=posterior) if w.word not in _FILLERS]
 
 
 def force_align(
@@ -181,10 +186,12 @@ def recognise(samples: np.ndarray, *, lm_text: str | None = None) -> list[Sphinx
     ``lm_text`` (one sentence per line, dictionary words) replaces the general English language
     model by a small trigram model built from it, with a dictionary of just its words: recognition
     is then biased strongly towards those sentences (the lenient first pass of script alignment).
+    Each word's ``prob`` is its lattice posterior with the general model, ``None`` with ``lm_text``
+    (that decoder searches no lattice).
     """
     with _lock:
         decoder = _decoder("recognise") if lm_text is None else _script_decoder(lm_text)
-        found = _decode(decoder, samples)
+        found = _decode(decoder, samples, posterior=lm_text is None)
     return [
         SphinxWord(_strip_variant(w.word), w.start, w.end, w.ascore_per_frame, w.prob)
         for w in found

@@ -129,7 +129,12 @@ def _chunks(words: Sequence[TimedText], rules: SubtitleRules) -> list[list[Timed
     for word in words:
         if current:
             text = " ".join(w.text for w in [*current, word])
-            too_long = len(text) > capacity - 4 or len(break_lines(text, rules)) > rules.max_lines
+            broken = break_lines(text, rules)
+            too_long = (
+                len(text) > capacity - 4
+                or len(broken) > rules.max_lines
+                or any(len(line) > rules.max_line_chars for line in broken)
+            )
             too_slow = word.end_s - current[0].start_s > float(rules.max_duration_s)
             pause = word.start_s - current[-1].end_s > 0.7
             if too_long or too_slow or pause:
@@ -176,27 +181,48 @@ def make_cues(words: Sequence[TimedText], rules: SubtitleRules = SubtitleRules()
 
 
 def time_cues(chunks: Sequence[Sequence[TimedText]], rules: SubtitleRules = SubtitleRules()) -> list[Cue]:
-    """One cue per group of words. A cue starts at its first word (on a frame edge) and stays up long
-    enough to be read at ``max_cps`` and at least ``min_duration_s``, but never past
-    ``max_duration_s`` nor closer than ``min_gap_frames`` to the next cue."""
-    timed = []
+    """One cue per group of words, every cue within the rules.
+
+    A cue starts at its first word (on a frame edge) and stays up long enough to be read at
+    ``max_cps`` and at least ``min_duration_s``, never past ``max_duration_s``, and ends
+    ``min_gap_frames`` before the next cue where it can. When speech is faster than it can be read,
+    the next cue waits for this one (it starts on the first frame edge after the gap): cues then
+    lag the voice until a pause lets them catch up, rather than break the reading-speed rule
+    (:func:`cue_lag_ms` measures by how much).
+    """
+    gap = rules.min_gap_ms
+    max_ms = int(rules.max_duration_s * 1000)
+    spoken = []
     for chunk in chunks:
         lines = break_lines(" ".join(w.text for w in chunk), rules)
         start = _to_ms(chunk[0].start_s, rules.frame_rate, up=False)
         end = _to_ms(chunk[-1].end_s, rules.frame_rate, up=True)
         needed = max(float(rules.min_duration_s), sum(len(line) for line in lines) / rules.max_cps)
-        end = max(end, start + math.ceil(needed * 1000))
-        end = min(end, start + int(rules.max_duration_s * 1000))
-        timed.append((start, end, lines))
+        spoken.append((start, end, math.ceil(needed * 1000), lines))
     cues: list[Cue] = []
-    gap = rules.min_gap_ms
-    for k, (start, end, lines) in enumerate(timed):
-        if k + 1 < len(timed):
-            end = min(end, timed[k + 1][0] - gap)
+    for k, (start, end, needed_ms, lines) in enumerate(spoken):
         if cues and start < cues[-1].end_ms + gap:
-            start = cues[-1].end_ms + gap
-        cues.append(Cue(start, max(end, start + 1), lines))
+            start = _to_ms((cues[-1].end_ms + gap) / 1000, rules.frame_rate, up=True)
+        shortest = _to_ms((start + needed_ms) / 1000, rules.frame_rate, up=True)
+        if shortest - start > max_ms:  # a frame edge past the longest duration: use the exact ms
+            shortest = start + needed_ms
+        end = min(max(end, shortest), start + max_ms)
+        if k + 1 < len(spoken):
+            end = min(end, max(shortest, spoken[k + 1][0] - gap))
+        cues.append(Cue(start, end, lines))
     return cues
+
+
+def chunk_words(words: Sequence[TimedText], rules: SubtitleRules = SubtitleRules()) -> list[list[TimedText]]:
+    """Timed words (in time order) grouped into cue-sized runs, as :func:`make_cues` groups them."""
+    return _chunks(sorted(words, key=lambda w: w.start_s), rules)
+
+
+def cue_lag_ms(cues: Sequence[Cue], chunks: Sequence[Sequence[TimedText]]) -> list[int]:
+    """How late (ms) each cue appears after its first word is spoken (0 when on time)."""
+    return [
+        max(0, cue.start_ms - round(chunk[0].start_s * 1000)) for cue, chunk in zip(cues, chunks, strict=True)
+    ]
 
 
 def display_words(text: str, times: Sequence[tuple[float, float]]) -> list[TimedText]:
@@ -229,10 +255,101 @@ def cues_from_alignment(lines: Iterable, rules: SubtitleRules = SubtitleRules())
     return time_cues(chunks, rules)
 
 
-def cues_from_transcript(transcript, rules: SubtitleRules = SubtitleRules()) -> list[Cue]:  # type: ignore[no-untyped-def]
-    """Cues from a :class:`~roughcut.speech.transcribe.Transcript` (its words as recognised)."""
+#: A line whose share of script words heard in the take is below this is shown as it was heard.
+MIN_LINE_AGREEMENT = 0.5
+#: Recognised words this close (seconds) to a found line belong to it, not to an ad-lib.
+ADLIB_MARGIN_S = 0.25
+
+
+def speech_stretches(samples, sample_rate: int) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
+    """``(start_s, end_s)`` of the speech in ``samples`` (``(n,)`` or ``(channels, n)`` at
+    ``sample_rate`` Hz), from voice activity with pauses of 0.2 s and more kept apart."""
+    import numpy as np
+
+    from roughcut.speech.vad import voice_activity
+
+    mono = np.asarray(samples, dtype=np.float32)
+    if mono.ndim == 2:
+        mono = mono.mean(axis=0)
+    return [(seg.start_s, seg.end_s) for seg in voice_activity(mono, sample_rate, min_gap_s=0.2)]
+
+
+def snap_to_speech(words: Sequence[TimedText], speech: Sequence[tuple[float, float]]) -> list[TimedText]:
+    """``words`` whose start or end falls in a pause moved onto the edge of the speech inside them.
+
+    ``speech`` holds ``(start_s, end_s)`` stretches of speech (voice activity). Recognisers time
+    words to a few tenths of a second and often start one in the silence before it; a cue must not
+    appear before the voice does. A word overlapping no speech is kept as it is.
+    """
+    out = []
+    for word in words:
+        inside = [(lo, hi) for lo, hi in speech if lo < word.end_s and hi > word.start_s]
+        if not inside:
+            out.append(word)
+            continue
+        start = max(word.start_s, inside[0][0])
+        end = min(word.end_s, inside[-1][1])
+        out.append(TimedText(word.text, start, max(end, start + 0.01)))
+    return out
+
+
+def _recognised_words(alignment) -> list[TimedText]:  # type: ignore[no-untyped-def]
+    """The words the recogniser heard in a take (``TakeAlignment.recognised``), in seconds."""
+    from roughcut.media.audio import ANALYSIS_RATE
+
+    return [
+        TimedText(text, start / ANALYSIS_RATE, end / ANALYSIS_RATE)
+        for text, start, end in alignment.recognised
+        if text.strip()
+    ]
+
+
+def cues_from_take(  # type: ignore[no-untyped-def]
+    alignment, rules: SubtitleRules = SubtitleRules(), *, speech: Sequence[tuple[float, float]] = ()
+) -> list[Cue]:
+    """Cues of one take (a :class:`~roughcut.speech.align.TakeAlignment`): what was said, when.
+
+    Where the performance follows the script, cues show the script's exact words at their aligned
+    times (as :func:`cues_from_alignment`). Where the take and the script disagree, the recogniser's
+    words and timing are used: a line of which fewer than :data:`MIN_LINE_AGREEMENT` of the words
+    were heard is shown as heard, and words heard outside every found line (ad-libs, lines not in
+    the script) get cues of their own. No cue mixes two lines or a line and an ad-lib. ``speech``
+    (``(start_s, end_s)`` stretches from voice activity) moves recognised words' edges off pauses
+    (:func:`snap_to_speech`).
+    """
+    heard = snap_to_speech(_recognised_words(alignment), speech)
+    chunks: list[list[TimedText]] = []
+    spans: list[tuple[float, float]] = []
+    for line in sorted(alignment.lines, key=lambda a: a.start):
+        spans.append((line.start_s - ADLIB_MARGIN_S, line.end_s + ADLIB_MARGIN_S))
+        agreement = sum(w.matched for w in line.words) / max(1, len(line.words))
+        inside = [w for w in heard if line.start_s <= (w.start_s + w.end_s) / 2 <= line.end_s]
+        if agreement < MIN_LINE_AGREEMENT and inside:
+            chunks += _chunks(inside, rules)
+        else:
+            chunks += _chunks(display_words(line.text, [(w.start_s, w.end_s) for w in line.words]), rules)
+    adlib: list[TimedText] = []
+    for word in heard:
+        middle = (word.start_s + word.end_s) / 2
+        if any(lo <= middle <= hi for lo, hi in spans):
+            if adlib:
+                chunks += _chunks(adlib, rules)
+                adlib = []
+            continue
+        adlib.append(word)
+    if adlib:
+        chunks += _chunks(adlib, rules)
+    chunks.sort(key=lambda chunk: chunk[0].start_s)
+    return time_cues(chunks, rules)
+
+
+def cues_from_transcript(  # type: ignore[no-untyped-def]
+    transcript, rules: SubtitleRules = SubtitleRules(), *, speech: Sequence[tuple[float, float]] = ()
+) -> list[Cue]:
+    """Cues from a :class:`~roughcut.speech.transcribe.Transcript` (its words as recognised, with
+    Whisper's punctuation); ``speech`` as in :func:`cues_from_take`."""
     words = [TimedText(w.text, w.start_s, w.end_s) for w in transcript.words]
-    return make_cues(words, rules)
+    return make_cues(snap_to_speech(words, speech), rules)
 
 
 # -------------------------------------------------------------------------------- writing, reading
