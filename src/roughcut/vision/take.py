@@ -6,7 +6,7 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -294,17 +294,20 @@ def analyze_take(
     shot_bounds = tuple(sorted({*cuts, *fades}))
     raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), shot_bounds)
     tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
-    # Who speaks: Light-ASD on 25 fps face crops and the sound, lip motion where it cannot run.
-    tracks, speaking_problems = decide_speakers(
-        path,
-        tracks,
-        frame_rate=rate,
-        frame_count=max(info.video.frame_count, sample_frames[-1] + 1),
-        frame_size=(display_w, display_h),
-    )
-    # Identity: the best few face chips of every track (after the split at cuts) embedded once.
-    chips = {raw.track_id: raw.chips for raw in raw_tracks}
-    tracks = [replace(track, embeddings=track_embeddings(chips.get(track.track_id, ()))) for track in tracks]
+    # Identity: the best few face chips of every track (after the split at cuts) embedded once, on
+    # a worker thread while the speaker model runs (both release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        embedded = worker.submit(lambda: {raw.track_id: track_embeddings(raw.chips) for raw in raw_tracks})
+        # Who speaks: Light-ASD on 25 fps face crops and the sound, lip motion where it cannot run.
+        tracks, speaking_problems = decide_speakers(
+            path,
+            tracks,
+            frame_rate=rate,
+            frame_count=max(info.video.frame_count, sample_frames[-1] + 1),
+            frame_size=(display_w, display_h),
+        )
+        embeddings = embedded.result()
+    tracks = [replace(track, embeddings=embeddings.get(track.track_id, ())) for track in tracks]
     tracks, persons = make_persons(tracks, shot_bounds=shot_bounds)
     frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
     framings = face_result.framings if face_result else ()
