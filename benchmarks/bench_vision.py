@@ -78,7 +78,15 @@ def _child(task: str, path: str, fps: float, width: int, cores: list[int], out) 
         import roughcut.vision  # noqa: F401
         from roughcut.vision import active_speaker
 
-        active_speaker._session()  # loading the model is start-up, not analysis
+        active_speaker._session()  # loading the models is start-up, not analysis
+        from roughcut.vision.identity import face_embedder
+
+        face_embedder()
+        # Modules the analysis imports on first use (once per process, as the models load once).
+        import scipy.fft
+        import scipy.ndimage
+        import scipy.optimize  # noqa: F401
+        import webrtcvad  # noqa: F401
     if task == "no-speaker-model":
         import roughcut.vision.take as take
 
