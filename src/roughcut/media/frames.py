@@ -53,6 +53,9 @@ class Frame:
     index: int
     time: otio.opentime.RationalTime
     image: np.ndarray
+    #: With ``read_frames(..., between_width=...)``: every native frame decoded since the previous
+    #: kept frame up to this one, ``(index, small RGB uint8 image)`` (else empty).
+    between: tuple[tuple[int, np.ndarray], ...] = ()
 
 
 def analysis_size(
@@ -90,6 +93,7 @@ def read_frames(
     upright: bool = True,
     threads: int = 0,
     skip_nonreference: bool = False,
+    between_width: int | None = None,
 ) -> Iterator[Frame]:
     """Yield frames of ``path`` scaled to ``width`` pixels and thinned to about ``fps`` per second.
 
@@ -101,6 +105,9 @@ def read_frames(
     (useful when thinning to half the rate or less) tells the decoder not to decode frames no other
     frame depends on (B-frames): about half the decoding work on typical camera and x264 files;
     the kept frames then lie up to one frame off the interval starts, still with exact indices.
+    ``between_width`` (pixels) also scales every decoded frame, kept or not, to that width and hands
+    them with the next kept frame (``Frame.between``): one decode for a frame-exact look at every
+    frame (cut refinement) and the thinned analysis frames.
     Raises :class:`~roughcut.errors.MediaError` when the file cannot be decoded.
     """
     path = Path(path)
@@ -124,6 +131,9 @@ def read_frames(
         upright_size = analysis_size(stored_w, stored_h, target_width=width, sample_aspect_ratio=sar)
         # Turned a quarter: ``width`` is the upright picture's, which is the stored picture's height.
         turned_size = analysis_size(stored_h, round(stored_w * sar), target_width=width)
+        small_upright = analysis_size(stored_w, stored_h, target_width=between_width, sample_aspect_ratio=sar)
+        small_turned = analysis_size(stored_h, round(stored_w * sar), target_width=between_width)
+        between: list[tuple[int, np.ndarray]] = []
         if start_frame > 0:
             target_pts = int((origin + Fraction(start_frame) / rate) / time_base)
             container.seek(target_pts, stream=stream, backward=True, any_frame=False)
@@ -142,12 +152,21 @@ def read_frames(
                     continue
                 if end_frame is not None and index >= end_frame:
                     break
+                if rotation is None:  # the display matrix is the stream's: read it once
+                    rotation = round(frame.rotation or 0) % 360 if upright else 0
+                if between_width:
+                    w, h = small_upright if rotation % 180 == 0 else small_turned[::-1]
+                    small = (
+                        frame.reformat(width=w, height=h) if (w, h) != (frame.width, frame.height) else frame
+                    )
+                    small_image = small.to_ndarray(format="rgb24")
+                    if rotation:
+                        small_image = np.ascontiguousarray(np.rot90(small_image, k=rotation // 90))
+                    between.append((index, small_image))
                 interval = _interval(index, rate, wanted)
                 if interval == last_interval:
                     continue
                 last_interval = interval
-                if rotation is None:  # the display matrix is the stream's: read it once
-                    rotation = round(frame.rotation or 0) % 360 if upright else 0
                 # Scale in stored orientation to the size that is right once turned upright.
                 w, h = upright_size if rotation % 180 == 0 else turned_size[::-1]
                 if (w, h) != (frame.width, frame.height):
@@ -157,6 +176,12 @@ def read_frames(
                 image = frame.to_ndarray(format="rgb24")
                 if rotation:
                     image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))
-                yield Frame(index=index, time=otio.opentime.RationalTime(index, float(rate)), image=image)
+                yield Frame(
+                    index=index,
+                    time=otio.opentime.RationalTime(index, float(rate)),
+                    image=image,
+                    between=tuple(between),
+                )
+                between = []
         except av.error.FFmpegError as exc:
             raise MediaError(path, f"decoding failed after frame {last_index} ({exc})") from exc
