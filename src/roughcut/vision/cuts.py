@@ -4,8 +4,9 @@ A cut must be *large* (the picture changes its structure, not only its brightnes
 *concentrated* (the change happens between two native frames, not spread over several). Pictures are
 compared as small grey images normalised to zero mean and unit contrast (a brightness flicker or a
 gain change moves nothing), after the best shift of up to ``MAX_SHIFT`` of the width (a pan or a
-handheld move lines up again). The analysis pass proposes candidates between analysed frames;
-:func:`refine_cuts` decodes just those stretches at native rate and keeps a cut on the native frame
+handheld move lines up again). The analysis pass proposes candidates between analysed frames and
+keeps the small grey pictures of every native frame around them (the pass decodes every frame);
+:func:`refine_cuts` looks at those stretches at native rate and keeps a cut on the native frame
 where the change happens if that one step is large (``CUT_DISTANCE``), holds most of the stretch's
 change (``CUT_CONCENTRATION``) and the picture after it does not return to the one before it (a
 one-frame flash is not a cut).
@@ -105,8 +106,7 @@ class CutAnalyser(FrameAnalyser):
         self.seen_until = -1
 
     def _keep_between(self, frame: Frame) -> None:
-        for index, image in frame.between:
-            grey = small_grey(image)
+        for index, grey in frame.between:
             self._recent[index] = grey
             if any(low <= index <= high for low, high in self._wanted):
                 self.greys[index] = grey
@@ -155,11 +155,12 @@ REFINE_GROUP_FRAMES = 32
 
 
 def _greys(path: str | Path, start: int, end: int) -> dict[int, np.ndarray]:
-    """Small grey pictures of native frames ``start`` to ``end`` (inclusive)."""
-    return {
-        frame.index: small_grey(frame.image)
-        for frame in read_frames(path, width=COMPARE_WIDTH, start_frame=max(0, start), end_frame=end + 1)
-    }
+    """Small grey pictures of native frames ``start`` to ``end`` (inclusive), as the pass hands them
+    (``read_frames``' ``between_width``)."""
+    frames = read_frames(
+        path, width=COMPARE_WIDTH, start_frame=max(0, start), end_frame=end + 1, between_width=COMPARE_WIDTH
+    )
+    return {index: grey for frame in frames for index, grey in frame.between}
 
 
 def _luma(greys: dict[int, np.ndarray], frames: list[int]) -> list[float]:
