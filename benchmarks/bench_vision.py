@@ -11,7 +11,10 @@ folder): plain decode, analysis decode, full analysis without and with the speak
 (Light-ASD), wall and CPU seconds and their ratios to the plain decode. The demo's figures follow
 with ``--with-demo`` or a demo folder.
 
-Run: ``python benchmarks/bench_vision.py [DEMO_DIR] [--cores 2] [--with-demo]`` (set
+``--stages`` adds the cost of each stage (the pass, the cut refinement, the speaker model with its
+decode, the identity embeddings) run one after another, against the plain decode.
+
+Run: ``python benchmarks/bench_vision.py [DEMO_DIR] [--cores 2] [--with-demo] [--stages]`` (set
 ``ROUGHCUT_MEDIA`` when the shared media are not at ``../shared/media``).
 """
 
@@ -78,7 +81,15 @@ def _child(task: str, path: str, fps: float, width: int, cores: list[int], out) 
         import roughcut.vision  # noqa: F401
         from roughcut.vision import active_speaker
 
-        active_speaker._session()  # loading the model is start-up, not analysis
+        active_speaker._session()  # loading the models is start-up, not analysis
+        from roughcut.vision.identity import face_embedder
+
+        face_embedder()
+        # Modules the analysis imports on first use (once per process, as the models load once).
+        import scipy.fft
+        import scipy.ndimage
+        import scipy.optimize  # noqa: F401
+        import webrtcvad  # noqa: F401
     if task == "no-speaker-model":
         import roughcut.vision.take as take
 
@@ -94,6 +105,89 @@ def _child(task: str, path: str, fps: float, width: int, cores: list[int], out) 
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out.send((seconds, before / 1024, peak / 1024, cpu))
+
+
+def _stages_child(path: str, fps: float, width: int, cores: list[int], out) -> None:
+    """The analysis of ``path`` stage by stage, one after another (no overlap), in this process."""
+    os.sched_setaffinity(0, cores)
+    from roughcut.media import probe, read_frames
+    from roughcut.vision import active_speaker, identity, take
+    from roughcut.vision.analyser import run_pass
+    from roughcut.vision.cuts import COMPARE_WIDTH, CutAnalyser, refine_cuts
+    from roughcut.vision.faces import FaceAnalyser
+    from roughcut.vision.sharpness import SharpnessAnalyser
+
+    active_speaker._session()
+    identity.face_embedder()
+    import scipy.ndimage
+    import scipy.optimize  # noqa: F401
+
+    info = probe(path)
+    rate = info.video.frame_rate
+    rows = []
+
+    def stage(label, run):
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        result = run()
+        rows.append((label, time.perf_counter() - start, _cpu_seconds() - cpu))
+        return result
+
+    def frames():
+        return read_frames(path, width=width, fps=fps, between_width=COMPARE_WIDTH)
+
+    stage("plain decode", lambda: plain_decode(Path(path)))
+    stage("pass decode alone (thinned RGB + every frame small)", lambda: sum(1 for _ in frames()))
+    faces = FaceAnalyser(native_rate=float(rate))
+    model_frames = [0, 0.0]
+    score = active_speaker.model_scores
+
+    def timed_score(features, crops):
+        start = time.perf_counter()
+        result = score(features, crops)
+        model_frames[0] += len(crops)
+        model_frames[1] += time.perf_counter() - start
+        return result
+
+    active_speaker.model_scores = timed_score
+    cuts = CutAnalyser(native_rate=rate)
+    pairs, _, found = stage(
+        "pass: decode + faces, pose, cuts, sharpness",
+        lambda: run_pass(frames(), [cuts, SharpnessAnalyser(), faces]),
+    )
+    bounds = stage(
+        "cut refinement", lambda: refine_cuts(path, pairs, greys=cuts.greys, seen_until=cuts.seen_until)
+    )
+    raw = take._split_at_cuts(found.tracks, tuple(sorted({*bounds[0], *bounds[1]})))
+    tracks = [take._speaking(r, float(fps)) for r in raw]
+    stage(
+        "speaker: sound, MFCC, voice, decode, crops, Light-ASD",
+        lambda: active_speaker.decide_speakers(
+            path,
+            tracks,
+            frame_rate=rate,
+            frame_count=info.video.frame_count,
+            frame_size=info.video.display_size,
+        ),
+    )
+    embedded = stage("identity: SFace embeddings", lambda: [identity.track_embeddings(r.chips) for r in raw])
+    rows.append((f"  of the speaker: Light-ASD model, {model_frames[0]} face frames", model_frames[1], None))
+    rows.append((f"  ({sum(len(e) for e in embedded)} embeddings of {len(raw)} tracks)", 0.0, None))
+    out.send(rows)
+
+
+def stages(path: Path, fps: float, width: int, cores: list[int]) -> None:
+    """Prints the cost of each stage of the analysis of ``path`` against the plain decode."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_stages_child, args=(str(path), fps, width, cores, send))
+    process.start()
+    rows = receive.recv()
+    process.join()
+    plain_wall, plain_cpu = rows[0][1], rows[0][2]
+    print(f"stages of the analysis of {path.name}, one after another (model time: wall, on its thread):")
+    for label, wall, cpu in rows:
+        line = f"  {label:56s} wall {wall:5.2f} s ({wall / plain_wall:5.2f}x)" if wall else f"  {label}"
+        print(line + (f" | CPU {cpu:5.2f} s ({cpu / plain_cpu:5.2f}x)" if cpu is not None else ""))
 
 
 def measure_once(
@@ -172,6 +266,7 @@ def main() -> None:
     parser.add_argument("--skip-parallel", action="store_true")
     parser.add_argument("--media", type=Path, default=MEDIA, help="the shared test media (hamilton_clip.mp4)")
     parser.add_argument("--with-demo", action="store_true", help="also the demo's takes, memory, parallel")
+    parser.add_argument("--stages", action="store_true", help="also the cost of each stage of the analysis")
     args = parser.parse_args()
     cores = sorted(os.sched_getaffinity(0))[: args.cores]
     print(f"{len(cores)} cores, analysis at {args.fps:g} fps, {args.width} px wide")
@@ -193,6 +288,8 @@ def main() -> None:
                 f"  {task:17s} wall {best[task][0]:6.2f} s ({best[task][0] / plain[0]:5.2f}x plain decode) | "
                 f"CPU {cpu[task]:6.2f} s ({cpu[task] / cpu['plain']:5.2f}x)"
             )
+        if args.stages:
+            stages(take, args.fps, args.width, cores)
     if not (args.demo or args.with_demo):
         return
     from roughcut.demo import build_demo

@@ -53,6 +53,10 @@ class Frame:
     index: int
     time: otio.opentime.RationalTime
     image: np.ndarray
+    #: With ``read_frames(..., between_width=...)``: every native frame decoded since the previous
+    #: kept frame up to this one, ``(index, small grey picture)`` (see :func:`small_grey_picture`;
+    #: else empty).
+    between: tuple[tuple[int, np.ndarray], ...] = ()
 
 
 def analysis_size(
@@ -80,6 +84,45 @@ def _interval(index: int, native: Fraction, wanted: Fraction | None) -> int:
     return int(index * wanted // native)
 
 
+#: Pixel formats whose first plane is 8-bit luma (read directly by :func:`small_grey_picture`).
+_LUMA_8BIT = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "gray")
+
+
+def small_grey_picture(frame: av.VideoFrame, size: tuple[int, int]) -> np.ndarray:
+    """A decoded frame's luma at ``size`` (width, height; stored orientation), full range 0-255,
+    ``float32``: averaged down from the luma plane (area interpolation, several times cheaper than
+    scaling and converting the colour picture), video range (16-235) stretched unless the stream
+    says full range. Other pixel formats go through a small RGB picture (ITU-R BT.601 weights)."""
+    import cv2
+
+    width, height = size
+    if frame.format.name in _LUMA_8BIT:
+        plane = frame.planes[0]
+        luma = np.frombuffer(plane, np.uint8).reshape(frame.height, plane.line_size)[:, : frame.width]
+        # First by the largest power of two that divides the picture and leaves twice the width (a
+        # box average, OpenCV's fast path), then to the size: half the time of one uneven step.
+        factor = 1
+        while not (luma.shape[1] % (2 * factor) or luma.shape[0] % (2 * factor)) and (
+            luma.shape[1] // (2 * factor) >= 2 * width
+        ):
+            factor *= 2
+        if factor > 1:
+            luma = cv2.resize(
+                luma, (luma.shape[1] // factor, luma.shape[0] // factor), interpolation=cv2.INTER_AREA
+            )
+        grey = cv2.resize(luma, (width, height), interpolation=cv2.INTER_AREA).astype(np.float32)
+        full_range = frame.format.name.startswith("yuvj") or int(frame.color_range or 0) == 2
+        if not full_range and frame.format.name != "gray":
+            grey = np.clip((grey - 16) * (255 / 219), 0, 255)
+        return grey
+    small = (
+        frame.reformat(width=width, height=height)
+        if (width, height) != (frame.width, frame.height)
+        else frame
+    )
+    return cv2.cvtColor(small.to_ndarray(format="rgb24"), cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+
 def read_frames(
     path: str | Path,
     *,
@@ -90,6 +133,7 @@ def read_frames(
     upright: bool = True,
     threads: int = 0,
     skip_nonreference: bool = False,
+    between_width: int | None = None,
 ) -> Iterator[Frame]:
     """Yield frames of ``path`` scaled to ``width`` pixels and thinned to about ``fps`` per second.
 
@@ -101,6 +145,10 @@ def read_frames(
     (useful when thinning to half the rate or less) tells the decoder not to decode frames no other
     frame depends on (B-frames): about half the decoding work on typical camera and x264 files;
     the kept frames then lie up to one frame off the interval starts, still with exact indices.
+    ``between_width`` (pixels) also makes a small grey picture of every decoded frame, kept or not,
+    that wide (:func:`small_grey_picture`) and hands them with the next kept frame
+    (``Frame.between``): one decode for a frame-exact look at every frame (cut refinement) and the
+    thinned analysis frames.
     Raises :class:`~roughcut.errors.MediaError` when the file cannot be decoded.
     """
     path = Path(path)
@@ -124,6 +172,9 @@ def read_frames(
         upright_size = analysis_size(stored_w, stored_h, target_width=width, sample_aspect_ratio=sar)
         # Turned a quarter: ``width`` is the upright picture's, which is the stored picture's height.
         turned_size = analysis_size(stored_h, round(stored_w * sar), target_width=width)
+        small_upright = analysis_size(stored_w, stored_h, target_width=between_width, sample_aspect_ratio=sar)
+        small_turned = analysis_size(stored_h, round(stored_w * sar), target_width=between_width)
+        between: list[tuple[int, np.ndarray]] = []
         if start_frame > 0:
             target_pts = int((origin + Fraction(start_frame) / rate) / time_base)
             container.seek(target_pts, stream=stream, backward=True, any_frame=False)
@@ -142,12 +193,18 @@ def read_frames(
                     continue
                 if end_frame is not None and index >= end_frame:
                     break
+                if rotation is None:  # the display matrix is the stream's: read it once
+                    rotation = round(frame.rotation or 0) % 360 if upright else 0
+                if between_width:
+                    w, h = small_upright if rotation % 180 == 0 else small_turned[::-1]
+                    small_image = small_grey_picture(frame, (w, h))
+                    if rotation:
+                        small_image = np.ascontiguousarray(np.rot90(small_image, k=rotation // 90))
+                    between.append((index, small_image))
                 interval = _interval(index, rate, wanted)
                 if interval == last_interval:
                     continue
                 last_interval = interval
-                if rotation is None:  # the display matrix is the stream's: read it once
-                    rotation = round(frame.rotation or 0) % 360 if upright else 0
                 # Scale in stored orientation to the size that is right once turned upright.
                 w, h = upright_size if rotation % 180 == 0 else turned_size[::-1]
                 if (w, h) != (frame.width, frame.height):
@@ -157,6 +214,12 @@ def read_frames(
                 image = frame.to_ndarray(format="rgb24")
                 if rotation:
                     image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))
-                yield Frame(index=index, time=otio.opentime.RationalTime(index, float(rate)), image=image)
+                yield Frame(
+                    index=index,
+                    time=otio.opentime.RationalTime(index, float(rate)),
+                    image=image,
+                    between=tuple(between),
+                )
+                between = []
         except av.error.FFmpegError as exc:
             raise MediaError(path, f"decoding failed after frame {last_index} ({exc})") from exc

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -53,6 +55,8 @@ MIN_FACE_PX = 32
 MIN_FRAMES = 10
 #: Longest window the model scores at once (model frames, 6 s); a track is cut into equal windows.
 WINDOW_FRAMES = 150
+#: Windows at most waiting for the model (scored on a worker thread while the decode goes on).
+PENDING_WINDOWS = 2
 #: Scores are averaged over this many model frames (the authors' demo: 5) before the threshold.
 SMOOTH_FRAMES = 5
 #: Model frames further than this (seconds) from any voice heard are not scored: nobody speaks there.
@@ -336,6 +340,11 @@ def score_tracks(
     first = min(int(p.native[p.scored[0]]) for p in busy)
     last = max(int(p.native[p.scored[-1]]) for p in busy)
 
+    # The model scores full windows on a worker thread while the decode goes on (onnxruntime
+    # releases the GIL): at most ``PENDING_WINDOWS`` wait, so memory stays flat.
+    worker = ThreadPoolExecutor(max_workers=1)
+    pending: deque[Future] = deque()
+
     def flush(plan: _Plan) -> None:
         while plan.done < len(plan.windows):
             start, end = plan.windows[plan.done]
@@ -343,12 +352,16 @@ def score_tracks(
                 return
             offset = round(plan.times[start] * MFCC_FPS)
             chunk = features[offset : offset + (end - start) * MFCC_PER_FRAME]
-            plan.scores.append(model_scores(chunk, np.stack(plan.crops[: end - start])))
+            while len(pending) >= PENDING_WINDOWS:
+                pending.popleft().result()
+            job = worker.submit(model_scores, chunk, np.stack(plan.crops[: end - start]))
+            pending.append(job)
+            plan.scores.append(job)
             del plan.crops[: end - start]
             plan.done += 1
 
     display_w, display_h = frame_size
-    with open_media(path) as container:
+    with worker, open_media(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         time_base = stream.time_base
@@ -387,13 +400,14 @@ def score_tracks(
                     x, y, w, h = plan.boxes[plan.scored[plan.count]]
                     box = (x * cols, y * rows, w * cols, h * rows)
                     _append(plan, crop_face(luma, box, full_range=full_range, aspect=aspect), flush)
+        for plan in plans:
+            while plan.count < len(plan.scored):  # the file ended early: the last crop repeats
+                _append(plan, plan.crops[-1] if plan.crops else None, flush)
     out = {}
     for plan in plans:
-        while plan.count < len(plan.scored):  # the file ended early: the last crop repeats
-            _append(plan, plan.crops[-1] if plan.crops else None, flush)
         scores = np.full(len(plan.native), NO_VOICE_SCORE)
         for (a, b), found in zip(plan.windows, plan.scores, strict=True):
-            scores[a:b] = found
+            scores[a:b] = found.result()
         out[plan.track_id] = TrackSpeech(frames=plan.native, scores=scores)
     return out
 

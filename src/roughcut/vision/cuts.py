@@ -4,8 +4,9 @@ A cut must be *large* (the picture changes its structure, not only its brightnes
 *concentrated* (the change happens between two native frames, not spread over several). Pictures are
 compared as small grey images normalised to zero mean and unit contrast (a brightness flicker or a
 gain change moves nothing), after the best shift of up to ``MAX_SHIFT`` of the width (a pan or a
-handheld move lines up again). The analysis pass proposes candidates between analysed frames;
-:func:`refine_cuts` decodes just those stretches at native rate and keeps a cut on the native frame
+handheld move lines up again). The analysis pass proposes candidates between analysed frames and
+keeps the small grey pictures of every native frame around them (the pass decodes every frame);
+:func:`refine_cuts` looks at those stretches at native rate and keeps a cut on the native frame
 where the change happens if that one step is large (``CUT_DISTANCE``), holds most of the stretch's
 change (``CUT_CONCENTRATION``) and the picture after it does not return to the one before it (a
 one-frame flash is not a cut).
@@ -97,8 +98,32 @@ class CutAnalyser(FrameAnalyser):
         self.native_rate = native_rate
         self._last: tuple[int, np.ndarray, bool] | None = None
         self._pairs: list[tuple[int, int]] = []
+        #: Small grey pictures of the native frames around the candidates (from ``Frame.between``,
+        #: for :func:`refine_cuts` without a second decode), the recent ones, and the last frame seen.
+        self.greys: dict[int, np.ndarray] = {}
+        self._recent: dict[int, np.ndarray] = {}
+        self._wanted: list[tuple[int, int]] = []
+        self.seen_until = -1
+
+    def _keep_between(self, frame: Frame) -> None:
+        for index, grey in frame.between:
+            self._recent[index] = grey
+            if any(low <= index <= high for low, high in self._wanted):
+                self.greys[index] = grey
+            self.seen_until = max(self.seen_until, index)
+        self._wanted = [w for w in self._wanted if w[1] > frame.index]
+        for index in [k for k in self._recent if k < frame.index - RECENT_FRAMES]:
+            del self._recent[index]
+
+    def _want(self, previous: int, cut: int) -> None:
+        """Keep the frames a refinement of ``(previous, cut]`` may look at (see :func:`_cut_in`)."""
+        low, high = previous - FADE_TAIL - 3, cut + FADE_TAIL + 3
+        self._wanted.append((low, high))
+        self.greys.update({k: g for k, g in self._recent.items() if low <= k <= high})
 
     def process_frame(self, frame: Frame) -> None:
+        if frame.between:
+            self._keep_between(frame)
         grey = small_grey(frame.image)
         black = _is_black(grey)
         picture = normalised(grey)
@@ -111,12 +136,17 @@ class CutAnalyser(FrameAnalyser):
                 and picture_distance(last, picture) >= CANDIDATE_DISTANCE
             ):
                 self._pairs.append((frame.index, index))
+                if frame.between:
+                    self._want(index, frame.index)
         self._last = (frame.index, picture, black)
 
     def post_process(self) -> list[tuple[int, int]]:
         return list(self._pairs)
 
 
+#: Recent native frames a :class:`CutAnalyser` keeps (small grey pictures) for the candidates it
+#: finds: more than the frames between two analysed frames plus ``FADE_TAIL``.
+RECENT_FRAMES = 64
 #: Candidates closer than this (native frames) are refined in one decode (each decode starts at the
 #: keyframe before its first frame; farther apart, decoding the frames between costs more than a
 #: second seek: 1.54 s against 1.99 s with 300 on ``video/testvideo.mp4``, 0.75 against 0.94 s on
@@ -125,11 +155,12 @@ REFINE_GROUP_FRAMES = 32
 
 
 def _greys(path: str | Path, start: int, end: int) -> dict[int, np.ndarray]:
-    """Small grey pictures of native frames ``start`` to ``end`` (inclusive)."""
-    return {
-        frame.index: small_grey(frame.image)
-        for frame in read_frames(path, width=COMPARE_WIDTH, start_frame=max(0, start), end_frame=end + 1)
-    }
+    """Small grey pictures of native frames ``start`` to ``end`` (inclusive), as the pass hands them
+    (``read_frames``' ``between_width``)."""
+    frames = read_frames(
+        path, width=COMPARE_WIDTH, start_frame=max(0, start), end_frame=end + 1, between_width=COMPARE_WIDTH
+    )
+    return {index: grey for frame in frames for index, grey in frame.between}
 
 
 def _luma(greys: dict[int, np.ndarray], frames: list[int]) -> list[float]:
@@ -178,14 +209,22 @@ def _cut_in(greys: dict[int, np.ndarray], previous: int, cut: int) -> tuple[int,
     return best, "cut"
 
 
-def refine_cuts(path: str | Path, pairs: list[tuple[int, int]]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def refine_cuts(
+    path: str | Path,
+    pairs: list[tuple[int, int]],
+    *,
+    greys: dict[int, np.ndarray] | None = None,
+    seen_until: int = -1,
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Native frame numbers of the confirmed cuts, and of the fades into or out of black, among the
     candidate ``(cut, previous)`` stretches.
 
     Decodes each stretch (plus ``FADE_TAIL`` frames either side, from the keyframe before)
     at ``COMPARE_WIDTH`` and keeps the stretch's cut when it is large, concentrated on one frame and
     no one-frame flash (see the module notes). A fade is placed on its first frame out of black
-    (fade in) or its first frame at the black level (fade out)."""
+    (fade in) or its first frame at the black level (fade out). ``greys`` (from
+    :class:`CutAnalyser` fed ``Frame.between``), complete up to native frame ``seen_until``, stand
+    in for the decode of every stretch that ends by then."""
     pending = sorted((previous, cut) for cut, previous in pairs)
     groups: list[list[tuple[int, int]]] = []
     for window in pending:
@@ -195,11 +234,15 @@ def refine_cuts(path: str | Path, pairs: list[tuple[int, int]]) -> tuple[tuple[i
             groups.append([window])
     found: dict[str, set[int]] = {"cut": set(), "fade": set()}
     for group in groups:
-        greys = _greys(path, group[0][0] - FADE_TAIL, group[-1][1] + FADE_TAIL)
+        start, end = max(0, group[0][0] - FADE_TAIL), group[-1][1] + FADE_TAIL
+        if greys is not None and end <= seen_until:
+            found_greys = {k: g for k, g in greys.items() if start <= k <= end}
+        else:
+            found_greys = _greys(path, start, end)
         for previous, cut in group:
-            if previous not in greys:
+            if previous not in found_greys:
                 continue
-            result = _cut_in(greys, previous, cut)
+            result = _cut_in(found_greys, previous, cut)
             if result is not None and result[0] > 0:
                 found[result[1]].add(result[0])
     return tuple(sorted(found["cut"])), tuple(sorted(found["fade"]))

@@ -6,7 +6,7 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +19,7 @@ from roughcut.media.rates import snap_frame_rate
 from roughcut.progress import track
 from roughcut.vision.active_speaker import decide_speakers
 from roughcut.vision.analyser import FrameAnalyser, run_pass
-from roughcut.vision.cuts import CutAnalyser, refine_cuts
+from roughcut.vision.cuts import COMPARE_WIDTH, CutAnalyser, refine_cuts
 from roughcut.vision.faces import FaceAnalyser, RawTrack
 from roughcut.vision.identity import track_embeddings
 from roughcut.vision.model import FaceTrack, ShotSegment, TakeVision
@@ -30,7 +30,7 @@ from roughcut.vision.speaking import mouth_activity, speaking_mask
 
 #: Store stage name and version (bump the version when results change).
 STAGE = "vision"
-VERSION = 6
+VERSION = 8
 #: Defaults: analysis frames per second and width in pixels.
 DEFAULT_FPS = 8
 DEFAULT_WIDTH = 640
@@ -283,28 +283,31 @@ def analyze_take(
     analysers: list[FrameAnalyser] = [frames_seen, cut_analyser, SharpnessAnalyser()]
     if searched:
         analysers.append(FaceAnalyser(native_rate=float(rate)))
-    # Thinning to half the rate or less: B-frames need not be decoded at all.
-    thin = analysis_fps * 2 <= rate
-    results = run_pass(read_frames(path, width=width, fps=fps, skip_nonreference=thin), analysers)
+    # Every frame is decoded once: the thinned analysis frames, and every frame small and grey for
+    # the cut analyser to refine its candidates without a second decode.
+    results = run_pass(read_frames(path, width=width, fps=fps, between_width=COMPARE_WIDTH), analysers)
     (sample_frames, analysis_size), cut_pairs, sharpness = results[:3]
     face_result = results[3] if searched else None
     if not sample_frames:
         raise MediaError(path, "no video frame could be decoded")
-    cuts, fades = refine_cuts(path, cut_pairs)
+    cuts, fades = refine_cuts(path, cut_pairs, greys=cut_analyser.greys, seen_until=cut_analyser.seen_until)
     shot_bounds = tuple(sorted({*cuts, *fades}))
     raw_tracks = _split_at_cuts(face_result.tracks if face_result else (), shot_bounds)
     tracks = [_speaking(raw, float(analysis_fps)) for raw in raw_tracks]
-    # Who speaks: Light-ASD on 25 fps face crops and the sound, lip motion where it cannot run.
-    tracks, speaking_problems = decide_speakers(
-        path,
-        tracks,
-        frame_rate=rate,
-        frame_count=max(info.video.frame_count, sample_frames[-1] + 1),
-        frame_size=(display_w, display_h),
-    )
-    # Identity: the best few face chips of every track (after the split at cuts) embedded once.
-    chips = {raw.track_id: raw.chips for raw in raw_tracks}
-    tracks = [replace(track, embeddings=track_embeddings(chips.get(track.track_id, ()))) for track in tracks]
+    # Identity: the best few face chips of every track (after the split at cuts) embedded once, on
+    # a worker thread while the speaker model runs (both release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        embedded = worker.submit(lambda: {raw.track_id: track_embeddings(raw.chips) for raw in raw_tracks})
+        # Who speaks: Light-ASD on 25 fps face crops and the sound, lip motion where it cannot run.
+        tracks, speaking_problems = decide_speakers(
+            path,
+            tracks,
+            frame_rate=rate,
+            frame_count=max(info.video.frame_count, sample_frames[-1] + 1),
+            frame_size=(display_w, display_h),
+        )
+        embeddings = embedded.result()
+    tracks = [replace(track, embeddings=embeddings.get(track.track_id, ())) for track in tracks]
     tracks, persons = make_persons(tracks, shot_bounds=shot_bounds)
     frame_count = max(info.video.frame_count, sample_frames[-1] + 1)
     framings = face_result.framings if face_result else ()
