@@ -72,16 +72,33 @@ def test_two_faces_seen_together_one_takes_the_run() -> None:
     fused_speaker, fused_listener = fuse_with_voice(
         [times, times], [speaker, listener], np.array([[1.0, 5.0]])
     )
-    assert fused_speaker[35:120].all() and not fused_speaker[:35].any()  # REACH_S back from 2.4 s
     own = TrackSpeech(np.arange(150), listener).decision()
+    speaker_own = TrackSpeech(np.arange(150), speaker).decision()
     np.testing.assert_array_equal(fused_listener, own)  # not widened: keeps only the model's frames
+    # The speaker: widened REACH_S back from 2.4 s, but not over the listener's own frames.
+    assert fused_speaker[35:42].all() and fused_speaker[60:120].all() and not fused_speaker[:35].any()
+    assert not (fused_speaker & own & ~speaker_own).any()
     # Both scoring high: both speak at once, both widened.
     first, second = np.full(150, -5.0), np.full(150, -5.0)
     first[30:115] = 3.0
-    second[40:125] = 2.0
+    second[30:115] = 3.5  # both speak at once
     assert min(first[25:125].mean(), second[25:125].mean()) >= BOTH_SPEAK_SCORE  # means over the run
     both = fuse_with_voice([times, times], [first, second], np.array([[1.0, 5.0]]))
-    assert both[0][25:115].all() and both[1][25:120].all()
+    assert both[0][25:115].all() and both[1][25:115].all()
+
+
+def test_a_quick_exchange_heard_as_one_run_keeps_each_line_to_its_face() -> None:
+    """B's short line, then A's long one, 0.2 s apart: one run to the voice detector. A takes the
+    run but is not widened back over B's line."""
+    times = _times(130)
+    a_scores, b_scores = np.full(130, -5.0), np.full(130, -5.0)
+    b_scores[10:30] = 3.0  # B: 0.4-1.2 s
+    a_scores[35:125] = 3.0  # A: 1.4-5.0 s
+    a_fused, b_fused = fuse_with_voice([times, times], [a_scores, b_scores], np.array([[0.3, 5.1]]))
+    b_own = TrackSpeech(np.arange(130), b_scores).decision()
+    assert not (a_fused & b_own).any()
+    assert a_fused[30:35].all()  # widened back over the gap, up to B's line
+    np.testing.assert_array_equal(b_fused, b_own)
 
 
 def test_faces_in_one_run_but_not_seen_together_both_take_it() -> None:
