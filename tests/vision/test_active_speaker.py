@@ -78,10 +78,12 @@ def test_hamilton_performer_speaks_in_shot_3(hamilton) -> None:
         (t for t in vision.tracks if t.start_frame < end and t.end_frame >= start),
         key=lambda t: min(t.end_frame, end) - max(t.start_frame, start),
     )
-    assert performer.speaking_source == "light-asd"
+    assert performer.speaking_source == "light-asd+vad"
     share = float(np.mean(speaking[performer.track_id][start:end]))
-    print(f"hamilton shot 3: performer speaking on {share:.1%} of frames")
-    assert share >= 0.90
+    alone = float(np.mean(_model_only(performer, vision.frame_count)[start:end]))
+    print(f"hamilton shot 3: performer speaking on {share:.1%} of frames (Light-ASD alone {alone:.1%})")
+    assert share >= 0.98  # Light-ASD alone: 94.6 %
+    assert share >= alone
 
 
 @pytest.mark.parametrize("shot", [PIANIST_CLOSE_UP, AUDIENCE], ids=["pianist close-up", "audience"])
@@ -94,7 +96,7 @@ def test_hamilton_nobody_speaks_in_listener_shots(hamilton, shot: tuple[int, int
     print(f"hamilton frames {start}-{end - 1}: nobody speaking on {1 - anyone.mean():.1%} of frames")
     assert 1 - anyone.mean() >= 0.90
     faces = [t for t in vision.tracks if t.start_frame < end and t.end_frame >= start]
-    assert any(t.speaking_source == "light-asd" for t in faces)  # the model judged, not only lip motion
+    assert any(t.speaking_source == "light-asd+vad" for t in faces)  # the model judged, not only lip motion
 
 
 def _read_clip(path: Path) -> tuple[list[np.ndarray], np.ndarray]:
@@ -167,17 +169,36 @@ def test_who_speaks_in_a_two_person_scene(media_dir: Path, tmp_path: Path, pair:
             left_speaking |= decided
         else:
             right_speaking |= decided
-    assert {t.speaking_source for t in vision.tracks} == {"light-asd"}
+    assert {t.speaking_source for t in vision.tracks} == {"light-asd+vad"}
     found = np.where(left_speaking & right_speaking, 3, left_speaking * 1 + right_speaking * 2)
     accuracy = float(np.mean(found == truth))
     both = float(np.mean(found == 3))
     wrong_person = float(np.mean((truth > 0) & (found > 0) & (found != truth)))
+    alone = float(np.mean(_model_only_who(vision, len(pictures)) == truth))
     print(
         f"two-person scene {'+'.join(pair)}: who speaks right on {accuracy:.1%} of {len(frames)} frames "
-        f"(both marked {both:.1%}, the wrong one {wrong_person:.1%})"
+        f"(both marked {both:.1%}, the wrong one {wrong_person:.1%}; Light-ASD alone {alone:.1%})"
     )
-    assert accuracy >= 0.85
-    assert wrong_person <= 0.05
+    assert accuracy >= 0.88  # Light-ASD alone: 88.7 % and 86.7 %
+    assert accuracy >= alone
+    assert wrong_person == 0.0
+
+
+def _model_only(track, frame_count: int) -> np.ndarray:
+    """Light-ASD's own decision at every native frame (before it is widened to the voice heard)."""
+    from dataclasses import replace
+
+    return speaking_at(replace(track, speech_decided=()), np.arange(frame_count))
+
+
+def _model_only_who(vision, frame_count: int) -> np.ndarray:
+    """Who speaks per frame by Light-ASD alone: 0 nobody, 1 left, 2 right, 3 both."""
+    left, right = np.zeros(frame_count, bool), np.zeros(frame_count, bool)
+    for track in vision.tracks:
+        x, _, w, _ = track.samples[len(track.samples) // 2].box
+        side = left if x + w / 2 < 0.5 else right
+        side |= _model_only(track, frame_count)
+    return np.where(left & right, 3, left * 1 + right * 2)
 
 
 def test_take_without_sound_falls_back_to_lip_motion(media_dir: Path, tmp_path: Path) -> None:

@@ -204,12 +204,19 @@ def smoothed_decision(scores: np.ndarray, *, threshold: float = THRESHOLD) -> np
 @dataclass(frozen=True)
 class TrackSpeech:
     """Light-ASD's verdict on one face track: native ``frames`` (one a model frame, at 25 a second,
-    ascending) and the model's ``scores`` there (speaking minus silent logit)."""
+    ascending) and the model's ``scores`` there (speaking minus silent logit); ``decided``, when
+    set, the final speaking decision a model frame (the model widened to the speech heard,
+    :mod:`roughcut.vision.voice_fusion`) instead of the scores above a threshold."""
 
     frames: np.ndarray
     scores: np.ndarray
+    decided: np.ndarray | None = None
 
     def decision(self, *, threshold: float = THRESHOLD) -> np.ndarray:
+        """Speaking a model frame: ``decided`` when set (``threshold`` then unused), else the
+        smoothed scores above ``threshold``."""
+        if self.decided is not None:
+            return np.asarray(self.decided, bool)
         return smoothed_decision(self.scores, threshold=threshold)
 
     def at(self, native_frames: np.ndarray, *, threshold: float = THRESHOLD) -> np.ndarray:
@@ -431,7 +438,9 @@ def decide_speakers(
 
     A track the model judged gets ``speaking_source="light-asd"``, its 25 fps ``speech_frames`` and
     ``speech_scores``, and ``speaking`` per analysed sample from the model; the others keep lip
-    motion (``speaking_source="lip-motion"``).
+    motion (``speaking_source="lip-motion"``). Where Silero VAD can run, the model's verdicts are
+    widened to the speech runs it hears (:mod:`roughcut.vision.voice_fusion`):
+    ``speaking_source="light-asd+vad"`` and the final decision per model frame in ``speech_decided``.
     """
     from dataclasses import replace
 
@@ -459,6 +468,12 @@ def decide_speakers(
     speech = score_tracks(
         path, judged, frame_rate=frame_rate, frame_count=frame_count, frame_size=frame_size, sound=sound
     )
+    # The sound says when, the face says who: widen the verdicts to the speech runs Silero hears.
+    from roughcut.vision.voice_fusion import fuse_tracks, voice_runs
+
+    runs = voice_runs(sound, sample_rate=SAMPLE_RATE) if speech else None
+    if runs is not None:
+        speech = fuse_tracks(speech, runs, frame_rate=float(frame_rate))
     out = []
     for track in tracks:
         verdict = speech.get(track.track_id)
@@ -470,9 +485,10 @@ def decide_speakers(
             replace(
                 track,
                 speaking=tuple(bool(v) for v in at_samples),
-                speaking_source="light-asd",
+                speaking_source="light-asd" if verdict.decided is None else "light-asd+vad",
                 speech_frames=tuple(int(f) for f in verdict.frames),
                 speech_scores=tuple(round(float(v), 3) for v in verdict.scores),
+                speech_decided=() if verdict.decided is None else tuple(bool(v) for v in verdict.decided),
             )
         )
     return out, problems

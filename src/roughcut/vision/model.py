@@ -59,11 +59,14 @@ class FaceTrack:
     person: str = ""
     embeddings: tuple[tuple[float, ...], ...] = ()
     #: What decided ``speaking``: ``"light-asd"`` (the audio-visual model, scored at 25 frames a second
-    #: on native ``speech_frames`` with ``speech_scores``, speaking minus silent logit) or
-    #: ``"lip-motion"`` (the fallback: no sound, face too small or too brief for the model).
+    #: on native ``speech_frames`` with ``speech_scores``, speaking minus silent logit),
+    #: ``"light-asd+vad"`` (the model widened to Silero VAD's speech runs, the decision a model frame
+    #: in ``speech_decided``; :mod:`roughcut.vision.voice_fusion`) or ``"lip-motion"`` (the fallback:
+    #: no sound, face too small or too brief for the model).
     speaking_source: str = "lip-motion"
     speech_frames: tuple[int, ...] = ()
     speech_scores: tuple[float, ...] = ()
+    speech_decided: tuple[bool, ...] = ()
 
     @property
     def start_frame(self) -> int:

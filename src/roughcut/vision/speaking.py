@@ -95,14 +95,20 @@ def speaking_mask(activity: np.ndarray, *, sample_rate: float) -> np.ndarray:
 
 
 def speaking_at(track, frames: np.ndarray) -> np.ndarray:
-    """The track's speaking decision at native ``frames``: Light-ASD's at its nearest model frame
-    (25 a second) where it decided, else each frame takes its nearest analysed sample's lip-motion
-    decision, if that is no further than the track's usual spacing between samples (else not speaking)."""
+    """The track's speaking decision at native ``frames``: Light-ASD's (widened to the voice heard
+    where ``speech_decided`` is set) at its nearest model frame (25 a second) where it decided, else
+    each frame takes its nearest analysed sample's lip-motion decision, if that is no further than
+    the track's usual spacing between samples (else not speaking)."""
     frames = np.asarray(frames)
-    if getattr(track, "speaking_source", "") == "light-asd" and track.speech_frames:
+    if getattr(track, "speaking_source", "").startswith("light-asd") and track.speech_frames:
         from roughcut.vision.active_speaker import TrackSpeech
 
-        speech = TrackSpeech(frames=np.array(track.speech_frames), scores=np.array(track.speech_scores))
+        decided = getattr(track, "speech_decided", ())
+        speech = TrackSpeech(
+            frames=np.array(track.speech_frames),
+            scores=np.array(track.speech_scores),
+            decided=np.array(decided, bool) if decided else None,
+        )
         return speech.at(frames)
     sampled = np.array([s.frame for s in track.samples])
     decisions = np.array(track.speaking, bool)

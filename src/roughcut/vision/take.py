@@ -30,7 +30,7 @@ from roughcut.vision.speaking import mouth_activity, speaking_mask
 
 #: Store stage name and version (bump the version when results change).
 STAGE = "vision"
-VERSION = 8
+VERSION = 9
 #: Defaults: analysis frames per second and width in pixels.
 DEFAULT_FPS = 8
 DEFAULT_WIDTH = 640
