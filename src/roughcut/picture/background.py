@@ -37,7 +37,7 @@ from roughcut.progress import track
 #: The matte is made and refined at most this wide (pixels), then scaled to the picture.
 WORK_WIDTH = 640
 #: Share of the new matte a pixel takes per frame where the model's matte barely moved (0-1].
-SETTLE = 0.35
+SETTLE = 0.25
 #: A change of the model's matte this large (0-1) is taken in full at once (real motion).
 MOTION_FULL = 0.35
 #: Guided filter radius as a share of the working height, and its regularisation (on 0-1 values).
@@ -89,13 +89,13 @@ class MatteMaker:
             small = image
         raw = self._model.process(np.ascontiguousarray(small)).segmentation_mask
         matte = np.asarray(raw, np.float32)
-        if self.steady:
-            matte = self._steady(matte)
         if self.refine:
             guide = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32) * (1 / 255)
             radius = max(2, round(small.shape[0] * GUIDE_RADIUS))
             matte = cv2.ximgproc.guidedFilter(guide, matte, radius, GUIDE_EPS)
             np.clip(matte, 0.0, 1.0, out=matte)
+        if self.steady:
+            matte = self._steady(matte)
         if matte.shape != (height, width):
             matte = cv2.resize(matte, (width, height), interpolation=cv2.INTER_LINEAR)
         return matte
