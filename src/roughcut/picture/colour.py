@@ -277,7 +277,7 @@ def fit_cdl(transfer: ColourTransfer, samples: np.ndarray) -> Cdl:
     start = np.array([1, 1, 1, 0, 0, 0, 1, 1, 1, 1], float)
     lower = [0.05] * 3 + [-1.0] * 3 + [0.2] * 3 + [0.0]
     upper = [8.0] * 3 + [1.0] * 3 + [5.0] * 3 + [4.0]
-    fit = least_squares(residual, start, bounds=(lower, upper), max_nfev=200)
+    fit = least_squares(residual, start, bounds=(lower, upper), max_nfev=120)
     rms = float(np.sqrt(np.mean(fit.fun**2)))
     found = cdl(fit.x)
     return Cdl(found.slope, found.offset, found.power, found.saturation, rms)
@@ -311,7 +311,7 @@ def plan_match(
     table = lut_table(transfer)
     samples = np.concatenate([image[::7, ::7].reshape(-1, 3) for image in take_images])
     rng = np.random.default_rng(0)
-    samples = samples[rng.permutation(len(samples))[:6000]]
+    samples = samples[rng.permutation(len(samples))[:3000]]
     return transfer, table, fit_cdl(transfer, samples), take_stats, reference_stats
 
 
