@@ -4,11 +4,12 @@ composited over an image, a video or a blur of the take's own background.
 The matte is mediapipe's selfie segmentation (the landscape model that ships in the wheel), run on
 every frame. Two steps make it usable on a take:
 
-* **in time**: each pixel follows the new matte at a rate that grows with how far it moved
-  (``SETTLE`` where the model only flickers, all of it once the change reaches ``MOTION_FULL``), so a
-  still person's edges stop shimmering while a moving arm is followed at once;
 * **at the edges**: OpenCV contrib's guided filter (He, Sun and Tang 2010) with the picture's luma as
-  the guide snaps the model's coarse soft edge to the edges in the picture (hair, shoulders).
+  the guide snaps the model's coarse soft edge to the edges in the picture (hair, shoulders);
+* **in time**, on the refined matte: each pixel follows the new matte at a rate that grows with how
+  far it moved (``SETTLE`` where the model and the filter only flicker, all of it once the change
+  reaches ``MOTION_FULL``), so a still person's edges stop shimmering while a moving arm is followed
+  at once. Measured on the still GRID shots: the matte's frame-to-frame change about halves.
 
 Both run at a working size at most ``WORK_WIDTH`` pixels wide; the matte is scaled up for the
 composite. Writing goes through :func:`render_take`, which the colour tools share: H.264 in MP4 with
@@ -114,10 +115,8 @@ class MatteMaker:
 
 def composite(image: np.ndarray, matte: np.ndarray, background: np.ndarray) -> np.ndarray:
     """``image`` over ``background`` (both ``(h, w, 3)`` uint8 RGB) through ``matte`` (0-1, ``(h, w)``)."""
-    alpha = matte[..., None]
-    out = background.astype(np.float32)
-    out += alpha * (image.astype(np.float32) - out)
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    weight = np.ascontiguousarray(matte, dtype=np.float32)
+    return cv2.blendLinear(image, background, weight, 1.0 - weight)
 
 
 def blurred_background(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
