@@ -34,6 +34,8 @@ SKIN_WEIGHT = 0.7
 #: A channel's standard deviation is scaled by at most this factor either way.
 MAX_STD_RATIO = 2.0
 LUT_SIZE = 33
+#: Pixels of the take (drawn at random, fixed seed) the CDL is fitted on.
+CDL_SAMPLES = 2000
 #: Statistics are taken at this width (pixels).
 STAT_WIDTH = 480
 #: The inner part of a face box taken as skin: (left, top, right, bottom) as shares of the box.
@@ -277,7 +279,7 @@ def fit_cdl(transfer: ColourTransfer, samples: np.ndarray) -> Cdl:
     start = np.array([1, 1, 1, 0, 0, 0, 1, 1, 1, 1], float)
     lower = [0.05] * 3 + [-1.0] * 3 + [0.2] * 3 + [0.0]
     upper = [8.0] * 3 + [1.0] * 3 + [5.0] * 3 + [4.0]
-    fit = least_squares(residual, start, bounds=(lower, upper), max_nfev=120)
+    fit = least_squares(residual, start, bounds=(lower, upper), max_nfev=120, tr_solver="lsmr")
     rms = float(np.sqrt(np.mean(fit.fun**2)))
     found = cdl(fit.x)
     return Cdl(found.slope, found.offset, found.power, found.saturation, rms)
@@ -311,7 +313,7 @@ def plan_match(
     table = lut_table(transfer)
     samples = np.concatenate([image[::7, ::7].reshape(-1, 3) for image in take_images])
     rng = np.random.default_rng(0)
-    samples = samples[rng.permutation(len(samples))[:3000]]
+    samples = samples[rng.permutation(len(samples))[:CDL_SAMPLES]]
     return transfer, table, fit_cdl(transfer, samples), take_stats, reference_stats
 
 
