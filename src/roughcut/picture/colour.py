@@ -9,7 +9,8 @@ blend weighted ``SKIN_WEIGHT`` toward the skin when both takes show faces (the f
 What an editor gets: a 33-point 3D LUT (``.cube``, Adobe/Resolve layout, red fastest) sampling the
 exact transfer, an ASC CDL (``.cdl``: slope, offset and power per RGB channel and a saturation,
 least-squares fit to the transfer on the take's own pixels, with its error reported) and the
-rendered take, graded through that LUT by trilinear interpolation.
+rendered take, graded through that LUT by trilinear interpolation (precomputed for every 8-bit
+colour, so a frame costs one table lookup).
 """
 
 from __future__ import annotations
@@ -220,6 +221,40 @@ def apply_lut(table: np.ndarray, rgb: np.ndarray) -> np.ndarray:
     return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8).reshape(rgb.shape)
 
 
+def _axis_weights(size: int) -> np.ndarray:
+    """``(256, size)`` float32: row ``v`` holds the linear-interpolation weights of level ``v`` (0-255)
+    on a ``size``-point axis over 0-1, as :func:`apply_lut` computes them."""
+    position = np.arange(256, dtype=np.float32) * np.float32((size - 1) / 255)
+    low = np.minimum(position.astype(np.int32), size - 2)
+    frac = position - low
+    weights = np.zeros((256, size), np.float32)
+    weights[np.arange(256), low] = 1 - frac
+    weights[np.arange(256), low + 1] += frac
+    return weights
+
+
+def dense_lut(table: np.ndarray) -> np.ndarray:
+    """Every 8-bit colour through ``table[r, g, b]`` by trilinear interpolation, precomputed:
+    ``(256, 256, 256, 3)`` uint8 (48 MiB). Trilinear interpolation is separable, so this is three
+    matrix products along the axes (about a second), after which grading a frame is one lookup
+    (:func:`apply_dense`). Equal to :func:`apply_lut` up to float rounding (at most one level)."""
+    weights = _axis_weights(table.shape[0])
+    along_b = np.einsum("vk,ijkc->ijvc", weights, table.astype(np.float32))  # (n, n, 256, 3)
+    along_g = np.einsum("vj,ijbc->ivbc", weights, along_b)  # (n, 256, 256, 3)
+    dense = np.empty((256, 256, 256, 3), np.uint8)
+    for start in range(0, 256, 32):
+        slab = np.einsum("vi,igbc->vgbc", weights[start : start + 32], along_g)
+        dense[start : start + 32] = np.clip(slab * 255 + 0.5, 0, 255).astype(np.uint8)
+    return dense
+
+
+def apply_dense(dense: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+    """Grade uint8 RGB ``(..., 3)`` through a :func:`dense_lut` → uint8."""
+    flat = rgb.reshape(-1, 3).astype(np.int32)
+    index = (flat[:, 0] << 16) | (flat[:, 1] << 8) | flat[:, 2]
+    return np.take(dense.reshape(-1, 3), index, axis=0).reshape(rgb.shape)
+
+
 @dataclass(frozen=True)
 class Cdl:
     """An ASC CDL: ``out = clamp(in * slope + offset) ** power`` per RGB channel (0-1), then
@@ -349,8 +384,9 @@ def match_colour(
             raise RoughcutError(f"{out}: is the reference take; roughcut never writes over its input")
         width, height = info.video.display_size
         size = (width - width % 2, height - height % 2)
+        dense = dense_lut(table)
         pictures = (
-            apply_lut(table, frame.image[: size[1], : size[0]])
+            apply_dense(dense, frame.image[: size[1], : size[0]])
             for frame in track(read_frames(take), f"Grading {take.name}", total=info.video.frame_count)
         )
         rendered = render_take(
