@@ -171,6 +171,15 @@ def _video_backgrounds(path: Path, size: tuple[int, int]) -> Iterator[np.ndarray
             raise MediaError(path, "holds no video frames")
 
 
+def fit_frame(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A decoded frame at exactly ``size`` (width, height): the even size the output is encoded at."""
+    if image.shape[1] == size[0] and image.shape[0] == size[1]:
+        return image
+    if image.shape[1] >= size[0] and image.shape[0] >= size[1] and image.shape[1] - size[0] < 2:
+        return np.ascontiguousarray(image[: size[1], : size[0]])
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
 def _is_image(path: Path) -> bool:
     return path.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 
@@ -298,7 +307,7 @@ def replace_background(
     def pictures() -> Iterator[np.ndarray]:
         with MatteMaker() as matte_maker:
             for frame in track(read_frames(take), f"Matting {take.name}", total=info.video.frame_count):
-                image = frame.image[: size[1], : size[0]]
+                image = fit_frame(frame.image, size)
                 matte = matte_maker(image)
                 behind = blurred_background(image, matte) if backgrounds is None else next(backgrounds)
                 yield composite(image, matte, behind)

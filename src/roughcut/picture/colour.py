@@ -25,7 +25,7 @@ import numpy as np
 from roughcut.errors import MediaError, RoughcutError
 from roughcut.export.files import write_file
 from roughcut.media.frames import read_frames
-from roughcut.picture.background import default_output, render_take, video_info
+from roughcut.picture.background import default_output, fit_frame, render_take, video_info
 from roughcut.progress import track
 
 #: Frames (spread over the take) whose statistics describe it.
@@ -386,7 +386,7 @@ def match_colour(
         size = (width - width % 2, height - height % 2)
         dense = dense_lut(table)
         pictures = (
-            apply_dense(dense, frame.image[: size[1], : size[0]])
+            apply_dense(dense, fit_frame(frame.image, size))
             for frame in track(read_frames(take), f"Grading {take.name}", total=info.video.frame_count)
         )
         rendered = render_take(
