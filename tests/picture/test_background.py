@@ -205,3 +205,24 @@ def test_bad_input_is_named_and_nothing_is_overwritten(media_dir: Path, tmp_path
     over_take = runner.invoke(main, ["-q", "background", str(take), "--with", "blur", "--out", str(take)])
     assert over_take.exit_code == 1 and "never writes over its input" in over_take.output
     assert not (tmp_path / "o.mp4").exists()
+
+
+def test_a_short_background_video_loops(tmp_path: Path) -> None:
+    """A background video shorter than the take starts again from its first frame."""
+    import av
+
+    from roughcut.picture.background import _video_backgrounds
+
+    path = tmp_path / "five.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264rgb", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb24"
+        stream.options = {"qp": "0"}
+        for level in range(5):
+            out.mux(
+                stream.encode(av.VideoFrame.from_ndarray(np.full((48, 64, 3), 40 * level, np.uint8), "rgb24"))
+            )
+        out.mux(stream.encode())
+    frames = _video_backgrounds(path, (32, 24))
+    levels = [int(next(frames).mean().round()) for _ in range(12)]
+    assert levels == [0, 40, 80, 120, 160] * 2 + [0, 40]
