@@ -87,3 +87,63 @@ def add_shake(
         matrix[:, 2] += (dx, dy)
         out[i] = cv2.warpAffine(frames[i], matrix, (width, height), borderMode=cv2.BORDER_REPLICATE)
     return out, motion
+
+
+# ----------------------------------------------------------------------------------------------
+# Measures against the clean original (the truth)
+
+
+def luminance_flicker(frames: np.ndarray, original: np.ndarray) -> float:
+    """Mean frame-to-frame change of ``log(mean luminance / original's)``: the flicker left, as a
+    fraction (0.05 = 5 %); the original's own changes (fades, motion) cancel out."""
+    ratio = np.log(frames.reshape(len(frames), -1).mean(1) / original.reshape(len(original), -1).mean(1))
+    return float(np.abs(np.diff(ratio)).mean())
+
+
+def specks_removed(
+    damaged: np.ndarray,
+    restored: np.ndarray,
+    original: np.ndarray,
+    mask: np.ndarray,
+    *,
+    tolerance: float = 20.0,
+) -> tuple[int, int]:
+    """(specks removed, specks visible): a speck (a connected part of ``mask`` in one frame) is
+    visible when its pixels differ from the original by 30 grey levels or more on average, and
+    removed when afterwards they differ by less than ``tolerance``."""
+    removed = visible = 0
+    for i in range(len(original)):
+        count, labels = cv2.connectedComponents(mask[i].astype(np.uint8))
+        before = np.abs(damaged[i].astype(np.int16) - original[i]).mean(-1)
+        after = np.abs(restored[i].astype(np.int16) - original[i]).mean(-1)
+        for label in range(1, count):
+            where = labels == label
+            if before[where].mean() < 30:
+                continue
+            visible += 1
+            removed += after[where].mean() < tolerance
+    return removed, visible
+
+
+def shake_of(frames: np.ndarray, original: np.ndarray, *, smooth_frames: float = 5.0) -> float:
+    """The jitter of ``frames`` against the original (pixels, RMS): each frame's displacement
+    (centre shift plus rotation at the picture's half diagonal) from its original, less that
+    displacement's slow trend (a Gaussian of ``smooth_frames``), which stabilisation may keep."""
+    from scipy.ndimage import gaussian_filter1d
+
+    height, width = original.shape[1:3]
+    centre = np.array([width / 2, height / 2])
+    radius = float(np.hypot(width, height) / 2)
+    motion = []
+    for source, moved in zip(original, frames, strict=True):
+        a = cv2.cvtColor(source, cv2.COLOR_RGB2GRAY)
+        b = cv2.cvtColor(moved, cv2.COLOR_RGB2GRAY)
+        corners = cv2.goodFeaturesToTrack(a, maxCorners=300, qualityLevel=0.01, minDistance=8)
+        tracked, status, _ = cv2.calcOpticalFlowPyrLK(a, b, corners, None, winSize=(21, 21), maxLevel=3)
+        good = status.ravel() == 1
+        matrix, _ = cv2.estimateAffinePartial2D(corners[good], tracked[good], method=cv2.RANSAC)
+        shift = matrix[:, :2] @ centre + matrix[:, 2] - centre
+        motion.append((shift[0], shift[1], np.arctan2(matrix[1, 0], matrix[0, 0]) * radius))
+    motion = np.array(motion)
+    jitter = motion - gaussian_filter1d(motion, smooth_frames, axis=0, mode="nearest")
+    return float(np.sqrt((jitter**2).sum(1).mean()))

@@ -103,11 +103,11 @@ def frame_motion(previous: np.ndarray, current: np.ndarray) -> tuple[float, floa
     good = status.ravel() == 1
     if good.sum() < 8:
         return 0.0, 0.0, 0.0
-    matrix, _ = cv2.estimateAffinePartial2D(
+    matrix, inliers = cv2.estimateAffinePartial2D(
         corners[good], moved[good], method=cv2.RANSAC, ransacReprojThreshold=2.0
     )
-    if matrix is None:
-        return 0.0, 0.0, 0.0
+    if matrix is None or inliers is None or inliers.mean() < 0.5 or good.mean() < 0.5:
+        return 0.0, 0.0, 0.0  # a cut, or nothing to hold on to: the path starts again
     centre = np.array([previous.shape[1] / 2, previous.shape[0] / 2])
     shift = matrix[:, :2] @ centre + matrix[:, 2] - centre
     return float(shift[0]), float(shift[1]), float(np.arctan2(matrix[1, 0], matrix[0, 0]))
@@ -148,9 +148,14 @@ def camera_corrections(motions: np.ndarray, *, sigma_frames: float) -> np.ndarra
     if len(motions) == 0:
         return motions.reshape(0, 3)
     motions[0] = 0.0
-    path = np.cumsum(motions, axis=0)
-    smooth = gaussian_filter1d(path, sigma_frames, axis=0, mode="nearest")
-    return smooth - path
+    # Where the motion could not be measured (a cut) the path starts again.
+    breaks = [0, *np.flatnonzero(~motions[1:].any(axis=1)) + 1, len(motions)]
+    out = np.zeros_like(motions)
+    for start, end in itertools.pairwise(sorted(set(breaks))):
+        path = np.cumsum(motions[start:end], axis=0) - motions[start]
+        smooth = gaussian_filter1d(path, sigma_frames, axis=0, mode="nearest")
+        out[start:end] = smooth - path
+    return out
 
 
 def noise_sigma(images: Iterable[np.ndarray]) -> float:
@@ -174,7 +179,8 @@ def _warp(image: np.ndarray, correction: np.ndarray, scale: float) -> np.ndarray
     if abs(dx) * scale < 0.05 and abs(dy) * scale < 0.05 and abs(angle) < 1e-4:
         return image
     height, width = image.shape[:2]
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), float(np.degrees(angle)), 1.0)
+    # ``angle`` turns +x towards +y (as :func:`frame_motion` measures); OpenCV's angle turns the other way.
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -float(np.degrees(angle)), 1.0)
     matrix[:, 2] += (dx * scale, dy * scale)
     return cv2.warpAffine(
         image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
