@@ -43,6 +43,8 @@ NOISE_FLOOR = 2.5
 #: A change of mean luminance this large between frames (natural log, about 35 %) starts a new
 #: segment for deflicker (a cut or a flash).
 DEFLICKER_JUMP = 0.3
+#: Sound codecs an MP4 holds as they are (others are encoded to AAC).
+_MP4_AUDIO = {"aac", "mp3", "mp2", "ac3", "eac3", "alac", "opus", "flac"}
 #: Frames each side the denoiser averages.
 DENOISE_RADIUS = 2
 #: Width (pixels) of the grey pictures the first pass measures on.
@@ -517,7 +519,14 @@ def restore_take(
             stream.width, stream.height, stream.pix_fmt = width // 2 * 2, height // 2 * 2, "yuv420p"
             stream.options = {"preset": "medium", "crf": "16"}
             audio_in = source.streams.audio[0] if source.streams.audio else None
-            audio_out = sink.add_stream_from_template(audio_in) if audio_in is not None else None
+            copy_audio = audio_in is not None and (
+                container_format != "mp4" or audio_in.codec_context.name in _MP4_AUDIO
+            )
+            audio_out = None
+            if audio_in is not None:
+                audio_out = sink.add_stream_from_template(audio_in) if copy_audio else sink.add_stream("aac")
+                if not copy_audio:  # e.g. PCM, which MP4 cannot hold: AAC at the same rate and layout
+                    audio_out.rate, audio_out.layout = audio_in.rate, audio_in.layout.name
             restored = restore_stream(
                 images(),
                 options,
@@ -535,12 +544,19 @@ def restore_take(
                 frame.pts, frame.time_base = index, time_base
                 sink.mux(stream.encode(frame))
             sink.mux(stream.encode())
-            if audio_in is not None and audio_out is not None:
+            if audio_in is not None and audio_out is not None and copy_audio:
                 for packet in source.demux(audio_in):
                     if packet.dts is None:
                         continue
                     packet.stream = audio_out
                     sink.mux(packet)
+            elif audio_in is not None and audio_out is not None:
+                resampler = av.AudioResampler(format="fltp", layout=audio_in.layout.name, rate=audio_in.rate)
+                for decoded in source.decode(audio_in):
+                    for piece in resampler.resample(decoded):
+                        piece.pts = None
+                        sink.mux(audio_out.encode(piece))
+                sink.mux(audio_out.encode())
     return report
 
 
