@@ -244,3 +244,18 @@ def test_made_subtitles_list_their_violations(capsys):
     printed = capsys.readouterr().out
     assert "out.srt: 1 cue, 1 rule violation" in printed
     assert "cue 1: min duration: at 00:00:00.000 is on screen 500 ms" in printed
+
+
+def test_webvtt_text_is_escaped_and_read_back_by_webvtt_py(tmp_path):
+    import html
+
+    import webvtt
+
+    from roughcut.speech.subtitles import write_subtitles
+
+    cues = [Cue(1000, 3000, ("Fish & chips <3",)), Cue(3500, 5000, ("a > b",))]
+    path = write_subtitles(cues, tmp_path / "escaped.vtt")
+    assert "Fish &amp; chips &lt;3" in path.read_text(encoding="utf-8")
+    # webvtt-py hands back the cue payload as written (entities not decoded)
+    assert [html.unescape(caption.text) for caption in webvtt.read(str(path))] == ["Fish & chips <3", "a > b"]
+    assert read_subtitles(path) == cues
