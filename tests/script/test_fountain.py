@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from roughcut.demo import LINES, fountain_script
-from roughcut.script import DialogueLine, Element, parse_fountain, read_script
+from roughcut.script import DialogueLine, Element, parse_fountain, read_script, write_fountain
 
 DATA = Path(__file__).parent / "data"
 
@@ -34,7 +34,8 @@ def test_demo_script_ids_characters_and_texts():
 
 
 def test_title_page_with_indented_values(every):
-    assert every.title_page["Title"] == "_**THE LIGHTHOUSE KEEPER'S LEDGER**_\na test screenplay"
+    assert every.title_page["Title"] == "THE LIGHTHOUSE KEEPER'S LEDGER\na test screenplay"
+    assert every.title_page_markup == {"Title": "_**THE LIGHTHOUSE KEEPER'S LEDGER**_\na test screenplay"}
     assert every.title_page["Contact"] == "tests@roughcut.invalid\nNowhere Street 1"
     assert every.title_page["Draft date"] == "2026-11-25"
     assert list(every.title_page) == ["Title", "Credit", "Author", "Source", "Draft date", "Contact"]
@@ -139,10 +140,17 @@ def test_heading_followed_directly_by_dialogue_and_crlf():
     ]
 
 
-def test_dialogue_before_any_heading_gets_its_own_scene():
-    script = parse_fountain("ANA\nHello.\n\nINT. HALL - NIGHT\n\nBEN\nHi.\n")
-    assert [(s.number, s.heading) for s in script.scenes] == [("1", ""), ("2", "INT. HALL - NIGHT")]
-    assert [line.id for line in script.lines] == ["1.1", "2.1"]
+def test_dialogue_before_any_heading_is_scene_0_and_shifts_no_scene_number():
+    script = parse_fountain("ANA\nHello.\n\nINT. HALL - NIGHT\n\nBEN\nHi.\n\nEXT. YARD - DAY\n\nANA\nBye.\n")
+    assert [(s.number, s.heading) for s in script.scenes] == [
+        ("0", ""),
+        ("1", "INT. HALL - NIGHT"),
+        ("2", "EXT. YARD - DAY"),
+    ]
+    assert [line.id for line in script.lines] == ["0.1", "1.1", "2.1"]
+    assert parse_fountain(write_fountain(script)) == script
+    only_dialogue = parse_fountain("ANA\nHello.\n\nBEN\nHi.\n")  # no heading at all: scene 1
+    assert [line.id for line in only_dialogue.lines] == ["1.1", "1.2"]
 
 
 def test_uppercase_action_line_is_not_a_character():

@@ -26,9 +26,9 @@ def test_transcript_lines_extensions_parentheticals_and_scenes():
     assert [
         (line.id, line.character, line.extension, line.parenthetical, line.text) for line in script.lines
     ] == [
-        ("1.1", "NORA", "", "", "The telemetry came back clean."),
-        ("1.2", "GRACE", "V.O.", "softly", "Who checked it? and when?"),
-        ("2.1", "DR. OKAFOR", "", "", "We fly at dawn."),
+        ("0.1", "NORA", "", "", "The telemetry came back clean."),
+        ("0.2", "GRACE", "V.O.", "softly", "Who checked it? and when?"),
+        ("1.1", "DR. OKAFOR", "", "", "We fly at dawn."),
     ]
     assert script.scenes[1].location == "HANGAR"
     assert script.lines[2].source_line == 6

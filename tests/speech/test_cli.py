@@ -14,14 +14,14 @@ def test_subtitles_check_lists_violations_and_fails(tmp_path):
     path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:01.200\nQuick!\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["-q", "subtitles", "check", str(path)])
     assert result.exit_code == 1
-    assert "cue 1: min duration" in result.output and "1 cues, 2 violations" in result.output
+    assert "cue 1: min duration" in result.output and "1 cue, 2 rule violations" in result.output
 
 
 def test_subtitles_check_passes_a_good_file(tmp_path):
     path = tmp_path / "good.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello there.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["-q", "subtitles", "check", str(path)])
-    assert result.exit_code == 0 and "0 violations" in result.output
+    assert result.exit_code == 0 and "1 cue, 0 rule violations" in result.output
 
 
 def test_transcribe_and_subtitles_of_a_file(media_dir, tmp_path):

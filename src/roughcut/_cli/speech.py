@@ -135,7 +135,12 @@ def transcribe(
     With --words each word shows its start and end (seconds) and its confidence (Whisper's word
     probability, or pocketsphinx's lattice posterior; '?' where unknown).
     """
-    from roughcut.speech.subtitles import check_cues, cues_from_transcript, speech_stretches, write_subtitles
+    from roughcut.speech.subtitles import (
+        check_cues,
+        cues_from_transcript,
+        speech_stretches,
+        write_subtitles,
+    )
 
     if subtitles_out is not None and subtitles_out.exists():
         raise RoughcutError(f"{subtitles_out}: already exists; roughcut does not overwrite it")
@@ -158,7 +163,7 @@ def transcribe(
     if subtitles_out is not None:
         cues = cues_from_transcript(transcript, speech=speech_stretches(audio.samples, audio.sample_rate))
         path = write_subtitles(cues, subtitles_out)
-        console.print(f"wrote {path}: {len(cues)} cues, {len(check_cues(cues))} rule violations")
+        _report_made(f"wrote {path}", cues, check_cues(cues))
 
 
 @click.command()
@@ -208,15 +213,26 @@ def subtitles() -> None:
 
 
 def _rules(cps: float, fps: str):  # type: ignore[no-untyped-def]
+    from roughcut.media.rates import snap_frame_rate
     from roughcut.speech.subtitles import SubtitleRules
 
     try:
         rate = Fraction(fps)
+        rate = snap_frame_rate(rate) or rate  # 23.976 is 24000/1001
     except (ValueError, ZeroDivisionError) as exc:
         raise RoughcutError(f"--fps {fps!r}: not a frame rate (such as 24000/1001 or 25)") from exc
     if rate <= 0:
         raise RoughcutError(f"--fps {fps!r}: a frame rate must be above 0 (such as 24000/1001 or 25)")
     return SubtitleRules(max_cps=cps, frame_rate=rate)
+
+
+def _report_made(what: str, cues: list, violations: list) -> None:  # type: ignore[type-arg]
+    """Print what was written, how many cues and rule violations, and each violation."""
+    from roughcut.speech.subtitles import summary
+
+    console.print(f"{what}: {summary(len(cues), len(violations))}", highlight=False)
+    for violation in violations:
+        console.print(f"  {violation}", highlight=False)
 
 
 def _speech_of(path: Path) -> list[tuple[float, float]]:
@@ -237,7 +253,11 @@ def _speech_of(path: Path) -> list[tuple[float, float]]:
 @_engine_options
 @click.option("--format", "fmt", type=click.Choice(["srt", "vtt"]), default="srt", show_default=True)
 @click.option(
-    "--cps", type=click.Choice(["17", "20"]), default="17", show_default=True, help="Reading speed limit."
+    "--cps",
+    type=click.Choice(["17", "20"]),
+    default="20",
+    show_default=True,
+    help="Reading speed limit, characters a second: 20 for adult programmes, 17 for children's (Netflix).",
 )
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output file or folder.")
 def make(
@@ -266,7 +286,7 @@ def make(
             rules = _rules(float(cps), str(alignment.frame_rate or Fraction(24000, 1001)))
             cues = cues_from_take(alignment, rules, speech=_speech_of(project.root / take))
             path = write_subtitles(cues, folder / f"{Path(take).stem}.{fmt}")
-            console.print(f"{path}: {len(cues)} cues, {len(check_cues(cues, rules))} rule violations")
+            _report_made(str(path), cues, check_cues(cues, rules))
         return
     from roughcut.media import probe
 
@@ -279,13 +299,17 @@ def make(
     transcript, audio = _run_transcription(source, engine, model, language)
     cues = cues_from_transcript(transcript, rules, speech=speech_stretches(audio.samples, audio.sample_rate))
     path = write_subtitles(cues, target)
-    console.print(f"{path}: {len(cues)} cues, {len(check_cues(cues, rules))} rule violations")
+    _report_made(str(path), cues, check_cues(cues, rules))
 
 
 @subtitles.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--cps", type=click.Choice(["17", "20"]), default="17", show_default=True, help="Reading speed limit."
+    "--cps",
+    type=click.Choice(["17", "20"]),
+    default="20",
+    show_default=True,
+    help="Reading speed limit, characters a second: 20 for adult programmes, 17 for children's (Netflix).",
 )
 @click.option("--fps", default="24000/1001", show_default=True, help="Frame rate for the 2-frame gap rule.")
 def check(file: Path, cps: str, fps: str) -> None:
@@ -293,13 +317,14 @@ def check(file: Path, cps: str, fps: str) -> None:
 
     Exits with status 1 when there is any.
     """
-    from roughcut.speech.subtitles import check_subtitles, read_subtitles
+    from roughcut.speech.subtitles import check_subtitles, read_subtitles, summary
 
+    rules = _rules(float(cps), fps)
     cues = read_subtitles(file)
-    violations = check_subtitles(file, _rules(float(cps), fps))
+    violations = check_subtitles(file, rules)
     for violation in violations:
         console.print(f"{file.name}: {violation}", highlight=False)
-    console.print(f"{len(cues)} cues, {len(violations)} violations")
+    console.print(summary(len(cues), len(violations)), highlight=False)
     if violations:
         raise SystemExit(1)
 

@@ -45,6 +45,8 @@ class _SceneDraft:
     number: str | None
     source_line: int
     items: list[Element | _LineDraft] = field(default_factory=list)
+    #: holds dialogue that came before the first heading
+    headless: bool = False
 
 
 class ScriptBuilder:
@@ -100,7 +102,7 @@ class ScriptBuilder:
         if not text:
             self.warn(source_line, f"{character} has a cue but no dialogue")
         if not self.scenes:
-            self.scenes.append(_SceneDraft("", None, source_line))
+            self.scenes.append(_SceneDraft("", None, source_line, headless=True))
         items = self.scenes[-1].items
         if dual:
             previous = items[-1] if items else None
@@ -114,8 +116,12 @@ class ScriptBuilder:
     def build(self) -> Script:
         scenes = []
         seen: dict[str, int] = {}
-        for order, draft in enumerate(self.scenes, start=1):
-            number = draft.number or str(order)
+        order = 0
+        headed = any(not draft.headless for draft in self.scenes)
+        for draft in self.scenes:
+            if not draft.headless or not headed:
+                order += 1
+            number = draft.number or str(order)  # dialogue before the first heading: scene 0
             if number in seen:
                 self.warn(
                     draft.source_line,
@@ -157,8 +163,10 @@ class ScriptBuilder:
             )
         if not any(scene.lines for scene in scenes):
             self.warn(0, "no dialogue found")
+        title_page = {key: strip_markup(value) for key, value in self.title_page.items()}
         return Script(
-            title_page=dict(self.title_page),
+            title_page=title_page,
+            title_page_markup={k: v for k, v in self.title_page.items() if v != title_page[k]},
             scenes=tuple(scenes),
             source=self.source,
             preamble=tuple(self.preamble),

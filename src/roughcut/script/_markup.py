@@ -51,7 +51,10 @@ _HEADING_PREFIX = re.compile(
     r"^(?P<prefix>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|INT|EXT|EST|I\s*/\s*E|E\s*/\s*I)\.?(?:\s+|$)",
     re.IGNORECASE,
 )
-#: Scene heading as Fountain recognises it without a forcing dot.
+#: Scene heading as the Fountain 1.1 syntax recognises it without a forcing dot (INT, EXT, EST,
+#: INT./EXT, INT/EXT, I/E, then a dot or a space): what the writer leaves unforced.
+SPEC_HEADING = re.compile(r"^(?:INT\./EXT|INT/EXT|INT|EXT|EST|I/E)[. ]", re.IGNORECASE)
+#: Scene heading as roughcut's reader recognises it without a forcing dot (also EXT/INT, E/I).
 STANDARD_HEADING = re.compile(r"^(?:INT\.?/EXT|EXT\.?/INT|INT|EXT|EST|I/E|E/I)[. ]", re.IGNORECASE)
 _TIME_WORDS = frozenset(
     [
@@ -86,6 +89,7 @@ _TIME_WORDS = frozenset(
     ]
 )
 _DASH = re.compile(r"\s+[-–—]+\s+")
+_LEADING_DASH = re.compile(r"^[\s.]*[-–—]+\s*")
 
 
 def parse_heading(heading: str) -> tuple[str, str, str]:
@@ -102,6 +106,7 @@ def parse_heading(heading: str) -> tuple[str, str, str]:
         prefix = re.sub(r"[\s.]", "", match.group("prefix").upper())
         int_ext = {"INT": "INT", "EXT": "EXT", "EST": "EST"}.get(prefix, "INT/EXT")
         text = text[match.end() :]
+    text = _LEADING_DASH.sub("", text)  # INT - HOUSE - DAY
     parts = _DASH.split(text.strip())
     time_of_day = ""
     if len(parts) > 1:

@@ -11,6 +11,10 @@ page breaks, (MORE)/(CONT'D) and widow rules are ignored. A scene's length is it
 everything up to the next heading, in eighths of a page rounded to the nearest eighth, at least
 1/8 (the industry's convention).
 
+Dialogue before the first scene heading is scene ``0`` (see :class:`~roughcut.script.model.Scene`):
+it has a row, and its lines, words and page length count in the totals, but it is not counted among
+the scenes, so the number of scenes is the number of headings and no scene number shifts.
+
 Screen time is estimated twice: a page a minute (7.5 s an eighth), and from the dialogue alone at
 :data:`WORDS_PER_MINUTE` = 150 spoken words a minute.
 """
@@ -165,7 +169,7 @@ class Breakdown:
                 "widths": WIDTHS,
             },
             "totals": {
-                "scenes": len(self.scenes),
+                "scenes": sum(1 for s in self.scenes if s.heading) or len(self.scenes),
                 "pages": round(self.pages, 3),
                 "eighths": self.eighths,
                 "page_seconds": round(self.page_seconds, 1),

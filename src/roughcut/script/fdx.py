@@ -3,9 +3,14 @@
 Paragraph types read: Scene Heading (with its ``Number``), Action (centred when
 ``Alignment="Center"``), Character, Parenthetical, Dialogue, Transition, Lyrics, Shot, General,
 New Act / End of Act (as sections); ``<DualDialogue>`` pairs; ``StartsNewPage`` as a page break;
-``<Text Style="Bold+Italic+Underline">`` runs as Fountain emphasis. The title page is mapped onto
-Fountain keys: Title (first paragraph), Credit ("written by"), Author (the one after), Contact (the
-rest). Parsed with the standard library's expat, which reads no external entities.
+``<Text Style="Bold+Italic+Underline">`` runs as Fountain emphasis. Script notes become Fountain
+notes: a ``<ScriptNote>`` inside a paragraph (or one of the document's ``<ScriptNotes>`` whose
+``Range`` starts in it, counting each paragraph's characters and one for its break) is appended to
+the paragraph as ``[[note]]``, or is a note element of its own when the paragraph has no text; a
+scene heading's ``<SceneProperties><Summary>`` paragraphs are synopses (``= summary``) after it.
+The title page is mapped onto Fountain keys: Title (first paragraph), Credit ("written by"),
+Author (the one after), Contact (the rest). Parsed with the standard library's expat, which
+reads no external entities.
 """
 
 from __future__ import annotations
@@ -101,6 +106,53 @@ def _paragraph_markup(paragraph: _Node) -> str:
     return "".join(parts).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _plain_text(node: _Node) -> str:
+    """The text runs of every paragraph under ``node``, one paragraph a line."""
+    paragraphs = []
+    for child in node.children:
+        if child.tag == "Paragraph":
+            text = " ".join("".join(t.text) for t in child.children if t.tag == "Text").strip()
+            if text:
+                paragraphs.append(" ".join(text.split()))
+    return "\n".join(paragraphs)
+
+
+def _content_paragraphs(content: _Node) -> list[_Node]:
+    """The script's paragraphs in reading order, those of dual dialogue included."""
+    out = []
+    for node in content.children:
+        if node.tag != "Paragraph":
+            continue
+        dual = node.find("DualDialogue")
+        if dual is None:
+            out.append(node)
+        else:
+            out.extend(child for child in dual.children if child.tag == "Paragraph")
+    return out
+
+
+def _ranged_notes(root: _Node, content: _Node) -> dict[int, list[str]]:
+    """The document's ``<ScriptNotes>`` by the paragraph (``id`` of its node) their ``Range`` starts in."""
+    notes_node = root.find("ScriptNotes")
+    if notes_node is None:
+        return {}
+    starts: list[tuple[int, _Node]] = []
+    offset = 0
+    for paragraph in _content_paragraphs(content):
+        starts.append((offset, paragraph))
+        offset += len(_paragraph_markup(paragraph)) + 1
+    out: dict[int, list[str]] = {}
+    for note in notes_node.children:
+        text = _plain_text(note).replace("\n", " ")
+        match = re.match(r"\s*(\d+)", note.attrs.get("Range", ""))
+        if note.tag != "ScriptNote" or not text or not starts:
+            continue
+        start = int(match.group(1)) if match else 0
+        paragraph = next((p for at, p in reversed(starts) if at <= start), starts[0][1])
+        out.setdefault(id(paragraph), []).append(text)
+    return out
+
+
 def _title_page(root: _Node) -> dict[str, str]:
     title = root.find("TitlePage")
     content = title.find("Content") if title else None
@@ -134,6 +186,7 @@ def parse_fdx(data: bytes | str, source: str = "") -> Script:
         raise ScriptError(source, root.line, "Final Draft document without <Content>")
     builder = ScriptBuilder(source)
     builder.title_page = _title_page(root)
+    ranged = _ranged_notes(root, content)
     pending: list = []  # [cue, block, line, dual]
 
     def flush() -> None:
@@ -157,6 +210,15 @@ def parse_fdx(data: bytes | str, source: str = "") -> Script:
             flush()
             builder.element("page_break", "", node.line)
         raw = _paragraph_markup(node)
+        notes = [_plain_text(n).replace("\n", " ") for n in node.children if n.tag == "ScriptNote"]
+        notes = [note for note in notes + ranged.get(id(node), []) if note]
+        if notes and not raw.strip() and kind != "scene heading":
+            flush()
+            for note in notes:
+                builder.element("note", note, node.line)
+            return
+        if notes:
+            raw = raw.rstrip() + "".join(f" [[{note}]]" for note in notes)
         if not raw.strip() and kind != "scene heading":
             return
         if kind in ("dialogue", "parenthetical", "lyrics", "lyric") and pending:
@@ -176,6 +238,11 @@ def parse_fdx(data: bytes | str, source: str = "") -> Script:
             pending.extend([raw.strip(), [], node.line, dual])
         elif kind == "scene heading":
             builder.heading(raw.strip(), node.attrs.get("Number") or None, node.line)
+            properties = node.find("SceneProperties")
+            summary = properties.find("Summary") if properties is not None else None
+            for synopsis in _plain_text(summary).split("\n") if summary is not None else ():
+                if synopsis:
+                    builder.element("synopsis", synopsis, node.line)
         elif kind == "transition":
             builder.element("transition", raw.strip(), node.line)
         elif kind in ("lyrics", "lyric"):

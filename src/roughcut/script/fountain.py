@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from roughcut.script._builder import ScriptBuilder, dialogue_block
-from roughcut.script._markup import STANDARD_HEADING
+from roughcut.script._markup import SPEC_HEADING, STANDARD_HEADING
 from roughcut.script.model import DialogueLine, Element, Scene, Script
 
 _PAGE_BREAK = re.compile(r"^={3,}$")
@@ -242,8 +242,10 @@ def _write_element(element: Element) -> str:
 
 
 def _write_heading(scene: Scene) -> str:
+    """The heading, forced with ``.`` unless every Fountain reader takes it for one (so ``EXT/INT.``
+    and ``E/I``, which only some readers know, are written ``.EXT/INT.``)."""
     heading = scene.heading
-    if classify(heading, "") != "heading" or heading.startswith("."):
+    if not SPEC_HEADING.match(heading) or heading.startswith("."):
         heading = "." + heading
     return heading + (f" #{scene.number}#" if scene.numbered else "")
 
@@ -253,7 +255,8 @@ def write_fountain(script: Script) -> str:
     blocks: list[str] = []
     if script.title_page:
         title = []
-        for key, value in script.title_page.items():
+        for key, plain in script.title_page.items():
+            value = script.title_page_markup.get(key, plain)
             if "\n" in value:
                 title.append(f"{key}:")
                 title.extend(f"    {part}" for part in value.split("\n"))

@@ -79,7 +79,9 @@ class Scene:
 
     ``int_ext`` is ``"INT"``, ``"EXT"``, ``"INT/EXT"``, ``"EST"`` or ``""``; ``numbered`` says
     whether ``number`` was written in the script (``#12A#``) rather than counted. A scene with an
-    empty ``heading`` holds dialogue that came before any scene heading.
+    empty ``heading`` holds dialogue that came before any scene heading: it is scene ``"0"`` when
+    headings follow (so the headed scenes keep their numbers, counted from 1), and scene ``"1"``
+    in a script without any heading (a transcript).
     """
 
     number: str
@@ -106,13 +108,18 @@ class Scene:
 @dataclass(frozen=True)
 class Script:
     """A whole screenplay: title page fields, elements before the first scene, scenes, the file it
-    came from, and the reader's warnings (``"path:line: problem"``)."""
+    came from, and the reader's warnings (``"path:line: problem"``).
+
+    ``title_page`` values are plain text (``_**TITLE**_`` is ``TITLE``); ``title_page_markup`` keeps
+    the Fountain markup of the values that had emphasis or notes, by key, as ``markup`` does.
+    """
 
     title_page: dict[str, str] = field(default_factory=dict)
     scenes: tuple[Scene, ...] = ()
     source: str = field(default="", compare=False)
     preamble: tuple[Element, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    title_page_markup: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def lines(self) -> tuple[DialogueLine, ...]:

@@ -1,9 +1,14 @@
 """Subtitles: SRT and WebVTT cues from aligned script lines or a transcript, and a rule checker.
 
-Cues follow the Netflix English timed-text rules (:class:`SubtitleRules`): at most 42 characters a
-line and 2 lines, at most 17 characters a second for adult programmes (20 as an option), from 5/6 s
-to 7 s on screen, at least 2 frames between cues, and lines broken at natural points (after
-punctuation, before a conjunction or preposition, never after an article).
+Cues follow the Netflix English timed-text rules (:class:`SubtitleRules`, each limit a constant
+below with the section of the style guide it comes from): at most 42 characters a line and 2 lines,
+at most 20 characters a second for adult programmes (17 for children's), from 5/6 s to 7 s on
+screen, at least 2 frames between cues, and lines broken at natural points (after punctuation,
+before a conjunction or preposition, never after an article).
+
+Characters are counted as a viewer sees them: markup (``<i>``, ``{\\an8}``) removed, entities
+(``&amp;``) decoded, text NFC-normalised, one character per grapheme cluster (a letter and its
+combining accents are one).
 
 Times are integer milliseconds (the resolution of both formats), derived from exact frame counts
 when a frame rate is given.
@@ -11,31 +16,82 @@ when a frame rate is given.
 
 from __future__ import annotations
 
+import bisect
+import codecs
+import html
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from roughcut.errors import RoughcutError
+import regex
+
+from roughcut.errors import ConfigError, RoughcutError
+
+# Netflix Timed Text Style Guide: General Requirements
+# (partnerhelp.netflixstudios.com/hc/en-us/articles/215758617), and the English (USA) Timed Text
+# Style Guide (partnerhelp.netflixstudios.com/hc/en-us/articles/217350977).
+
+#: English (USA) TTSG, "Character Limitation": 42 characters per line.
+NETFLIX_MAX_LINE_CHARS = 42
+#: General Requirements, "Line Treatment": 2 lines maximum.
+NETFLIX_MAX_LINES = 2
+#: English (USA) TTSG, "Reading Speed Limits": adult programs up to 20 characters per second.
+NETFLIX_MAX_CPS_ADULT = 20
+#: English (USA) TTSG, "Reading Speed Limits": children's programs up to 17 characters per second.
+NETFLIX_MAX_CPS_CHILDREN = 17
+#: General Requirements, "Duration": minimum 5/6 (five-sixths) of a second per subtitle event.
+NETFLIX_MIN_DURATION_S = Fraction(5, 6)
+#: General Requirements, "Duration": maximum 7 seconds per subtitle event.
+NETFLIX_MAX_DURATION_S = Fraction(7)
+#: General Requirements, "Frame Gap": 2 frames minimum (regardless of frame rate).
+NETFLIX_MIN_GAP_FRAMES = 2
 
 
 @dataclass(frozen=True)
 class SubtitleRules:
-    """Limits a cue must respect; seconds and characters."""
+    """Limits a cue must respect (Netflix English by default); seconds, characters, frames a second."""
 
-    max_line_chars: int = 42
-    max_lines: int = 2
-    max_cps: float = 17.0
-    min_duration_s: Fraction = Fraction(5, 6)
-    max_duration_s: Fraction = Fraction(7)
-    min_gap_frames: int = 2
+    max_line_chars: int = NETFLIX_MAX_LINE_CHARS
+    max_lines: int = NETFLIX_MAX_LINES
+    max_cps: float = NETFLIX_MAX_CPS_ADULT
+    min_duration_s: Fraction = NETFLIX_MIN_DURATION_S
+    max_duration_s: Fraction = NETFLIX_MAX_DURATION_S
+    min_gap_frames: int = NETFLIX_MIN_GAP_FRAMES
     frame_rate: Fraction = Fraction(24000, 1001)
+
+    def __post_init__(self) -> None:
+        for name in ("max_line_chars", "max_lines", "max_cps", "max_duration_s", "frame_rate"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"subtitle rules: {name} must be above 0, not {getattr(self, name)}")
+        for name in ("min_duration_s", "min_gap_frames"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"subtitle rules: {name} must not be negative, not {getattr(self, name)}")
 
     @property
     def min_gap_ms(self) -> int:
+        """The shortest gap the maker leaves between cues, milliseconds (rounded up)."""
         return math.ceil(Fraction(self.min_gap_frames) / self.frame_rate * 1000)
+
+
+_OVERRIDE = re.compile(r"\{\\[^}]*\}")  # ASS/SSA override codes in SRT: {\an8}, {\i1}
+_TAG = re.compile(r"<[^>\n]*>")  # HTML-like tags: <i>, </b>, <font ...>, WebVTT <v Bob>, <c.x>
+_GRAPHEME = regex.compile(r"\X")
+
+
+def shown_text(line: str) -> str:
+    """A cue line as a viewer sees it: markup and override codes removed, entities decoded, NFC."""
+    line = _TAG.sub("", _OVERRIDE.sub("", line))
+    return unicodedata.normalize("NFC", html.unescape(line)).strip()
+
+
+def visible_length(line: str) -> int:
+    """Characters a viewer reads in ``line``: grapheme clusters of :func:`shown_text` (spaces and
+    punctuation count, as Netflix counts them)."""
+    return len(_GRAPHEME.findall(shown_text(line)))
 
 
 @dataclass(frozen=True)
@@ -56,8 +112,9 @@ class Cue:
 
     @property
     def characters(self) -> int:
-        """Characters read, as the Netflix reading-speed rule counts them (line breaks not counted)."""
-        return sum(len(line) for line in self.lines)
+        """Characters read, as the Netflix reading-speed rule counts them (line breaks not counted;
+        see :func:`visible_length`)."""
+        return sum(visible_length(line) for line in self.lines)
 
     @property
     def cps(self) -> float:
@@ -371,7 +428,12 @@ def srt_text(cues: Sequence[Cue]) -> str:
 
 
 def vtt_text(cues: Sequence[Cue]) -> str:
-    blocks = [f"{_stamp(c.start_ms, '.')} --> {_stamp(c.end_ms, '.')}\n{c.text}\n" for c in cues]
+    """WebVTT text of ``cues`` (``&``, ``<`` and ``>`` in cue text escaped, as WebVTT requires)."""
+
+    def escaped(text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    blocks = [f"{_stamp(c.start_ms, '.')} --> {_stamp(c.end_ms, '.')}\n{escaped(c.text)}\n" for c in cues]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
@@ -394,21 +456,47 @@ def _ms(h: str | None, m: str, s: str, f: str) -> int:
     return ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(f)
 
 
+def decode_subtitle_bytes(raw: bytes) -> tuple[str, str]:
+    """The text of a subtitle file and the encoding it was read in: a byte-order mark (UTF-8,
+    UTF-16) decides; without one, UTF-16 when every other byte is NUL, else UTF-8, else
+    Windows-1252 (the usual encoding of SRT files made on Windows), else Latin-1."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(codec, errors="replace"), codec
+    head = raw[:400]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):
+        codec = "utf-16-be" if head[0::2].count(0) > head[1::2].count(0) else "utf-16-le"
+        return raw.decode(codec, errors="replace"), codec
+    for codec in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1"), "latin-1"
+
+
 def read_subtitles(path: str | Path) -> list[Cue]:
-    """Cues of an SRT or WebVTT file (tags such as ``<i>`` stripped from the text)."""
+    """Cues of an SRT or WebVTT file, in file order, their lines as a viewer sees them (see
+    :func:`shown_text`; lines left empty are dropped). Encodings: see :func:`decode_subtitle_bytes`."""
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw, _ = decode_subtitle_bytes(path.read_bytes())
+    except OSError as exc:
         raise RoughcutError(f"{path}: cannot read subtitles ({exc})") from exc
     cues = []
-    for block in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").strip()):
+    for block in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").replace("\r", "\n").strip()):
         rows = block.split("\n")
         for k, row in enumerate(rows):
             match = _TIMING.search(row)
             if match:
                 g = match.groups()
-                text = [re.sub(r"<[^>]+>", "", r).strip() for r in rows[k + 1 :]]
+                text = [shown_text(r) for r in rows[k + 1 :]]
                 cues.append(Cue(_ms(*g[:4]), _ms(*g[4:]), tuple(t for t in text if t)))
                 break
     if not cues and raw.strip() and not raw.lstrip().startswith("WEBVTT"):
@@ -421,58 +509,165 @@ def read_subtitles(path: str | Path) -> list[Cue]:
 
 @dataclass(frozen=True)
 class Violation:
-    """A broken rule: the cue's 1-based number, the rule's name and what is wrong."""
+    """A broken rule: the cue's 1-based number in file order (0 for the file itself), the rule's
+    name, what is wrong and how to fix it."""
 
     cue: int
     rule: str
     message: str
+    fix: str = ""
 
     def __str__(self) -> str:
-        return f"cue {self.cue}: {self.rule}: {self.message}"
+        where = f"cue {self.cue}" if self.cue else "file"
+        return f"{where}: {self.rule}: {self.message}" + (f"; fix: {self.fix}" if self.fix else "")
+
+
+def _clock(ms: int) -> str:
+    return _stamp(ms, ".") if ms >= 0 else "-" + _stamp(-ms, ".")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def check_cues(cues: Sequence[Cue], rules: SubtitleRules = SubtitleRules()) -> list[Violation]:
-    """Every violation of ``rules`` in ``cues``, in cue order."""
-    out: list[Violation] = []
+    """Every violation of ``rules`` in ``cues`` (numbered in the order given), by cue then rule.
+
+    Per cue: an end not after the start is one ``timing`` violation (no duration or speed rule is
+    applied to it); ``empty`` (no visible text), ``lines``, ``line length``, ``min duration``,
+    ``max duration``, ``reading speed``. Between cues, taken in order of start time: ``order`` (a
+    cue starting before the one written before it), ``overlap`` (every pair on screen together,
+    not only neighbours) and ``gap`` (less than ``min_gap_frames`` frames before the next cue;
+    times are whole milliseconds, so a gap of 2 frames rounded down to the millisecond passes).
+    """
+    out: list[tuple[int, int, Violation]] = []
+
+    def add(n: int, order: int, rule: str, message: str, fix: str) -> None:
+        out.append((n, order, Violation(n, rule, message, fix)))
+
     min_ms = math.floor(rules.min_duration_s * 1000)
     max_ms = math.ceil(rules.max_duration_s * 1000)
+    min_gap_exact = Fraction(rules.min_gap_frames) / rules.frame_rate * 1000
+    min_gap_ms = math.floor(min_gap_exact)
+    fps = f"{float(rules.frame_rate):.3f}".rstrip("0").rstrip(".")
+    timed: list[tuple[int, int, int]] = []  # (start, end, number) of cues with a real duration
     for n, cue in enumerate(cues, 1):
-        if len(cue.lines) > rules.max_lines:
-            out.append(Violation(n, "lines", f"{len(cue.lines)} lines (at most {rules.max_lines})"))
-        for line in cue.lines:
-            if len(line) > rules.max_line_chars:
-                out.append(
-                    Violation(
-                        n, "line length", f"{len(line)} characters (at most {rules.max_line_chars}): {line!r}"
-                    )
-                )
+        at = f"at {_clock(cue.start_ms)}"
         duration = cue.end_ms - cue.start_ms
-        if duration < min_ms:
-            out.append(Violation(n, "min duration", f"{duration} ms on screen (at least {min_ms} ms)"))
-        if duration > max_ms:
-            out.append(Violation(n, "max duration", f"{duration} ms on screen (at most {max_ms} ms)"))
-        if cue.cps > rules.max_cps + 1e-9:
-            out.append(
-                Violation(
-                    n, "reading speed", f"{cue.cps:.1f} characters a second (at most {rules.max_cps:g})"
-                )
+        if duration <= 0:
+            add(
+                n,
+                0,
+                "timing",
+                f"{at} ends at {_clock(cue.end_ms)}, "
+                + ("the moment it starts" if duration == 0 else "before it starts")
+                + ", so it is never on screen",
+                "give it an end time after its start",
             )
-        if n < len(cues):
-            gap = cues[n].start_ms - cue.end_ms
-            if gap < 0:
-                out.append(Violation(n, "overlap", f"overlaps the next cue by {-gap} ms"))
-            elif gap < rules.min_gap_ms:
-                out.append(
-                    Violation(
-                        n,
-                        "gap",
-                        f"{gap} ms before the next cue (at least {rules.min_gap_frames} frames = "
-                        f"{rules.min_gap_ms} ms)",
-                    )
+        else:
+            timed.append((cue.start_ms, cue.end_ms, n))
+        lines = [line for line in cue.lines if shown_text(line)]
+        if not lines:
+            add(n, 1, "empty", f"{at} has no visible text", "delete the cue or give it its text")
+        if len(lines) > rules.max_lines:
+            add(
+                n,
+                2,
+                "lines",
+                f"{at} has {len(lines)} lines (at most {rules.max_lines})",
+                "shorten the text or split it over two cues",
+            )
+        for k, line in enumerate(lines, 1):
+            length = visible_length(line)
+            if length > rules.max_line_chars:
+                add(
+                    n,
+                    3,
+                    "line length",
+                    f"{at} line {k} has {length} characters (at most {rules.max_line_chars}): "
+                    f"{shown_text(line)!r}",
+                    "break the line at a natural point or shorten it",
                 )
-    return out
+        if duration <= 0:
+            continue
+        if duration < min_ms:
+            add(
+                n,
+                4,
+                "min duration",
+                f"{at} is on screen {duration} ms (at least 5/6 s = {min_ms} ms)",
+                f"end it at {_clock(cue.start_ms + min_ms)} or later, or merge it with a neighbour",
+            )
+        if duration > max_ms:
+            add(
+                n,
+                5,
+                "max duration",
+                f"{at} is on screen {duration} ms (at most {max_ms} ms)",
+                f"end it by {_clock(cue.start_ms + max_ms)} or split it into two cues",
+            )
+        characters = sum(visible_length(line) for line in lines)
+        if characters * 1000 > Fraction(rules.max_cps) * duration:
+            needed = math.ceil(characters * 1000 / Fraction(rules.max_cps))
+            add(
+                n,
+                6,
+                "reading speed",
+                f"{at} shows {characters} characters in {duration} ms = "
+                f"{characters * 1000 / duration:.1f} characters a second (at most {rules.max_cps:g})",
+                f"keep it on screen {needed} ms or more, or shorten the text",
+            )
+    for k in range(1, len(cues)):
+        if cues[k].start_ms < cues[k - 1].start_ms:
+            add(
+                k + 1,
+                7,
+                "order",
+                f"starts at {_clock(cues[k].start_ms)}, before cue {k} ({_clock(cues[k - 1].start_ms)})",
+                "sort the cues by start time and number them again",
+            )
+    timed.sort()
+    starts = [start for start, _, _ in timed]
+    for i, (_, end, n) in enumerate(timed):
+        for later_start, later_end, m in timed[i + 1 :]:
+            if later_start >= end:
+                break
+            shared = min(end, later_end) - later_start
+            first, second = sorted((n, m))
+            add(
+                first,
+                8,
+                "overlap",
+                f"on screen together with cue {second} for {shared} ms, from {_clock(later_start)}",
+                f"end the earlier of the two at least {rules.min_gap_frames} frames "
+                f"({math.ceil(min_gap_exact)} ms) before {_clock(later_start)}",
+            )
+        following = bisect.bisect_left(starts, end)
+        if following < len(timed):
+            next_start, _, m = timed[following]
+            gap = next_start - end
+            if gap < min_gap_ms:
+                add(
+                    n,
+                    9,
+                    "gap",
+                    f"ends {gap} ms before cue {m} starts at {_clock(next_start)} (at least "
+                    f"{rules.min_gap_frames} frames = {float(min_gap_exact):.1f} ms at {fps} fps)",
+                    f"end it at {_clock(next_start - math.ceil(min_gap_exact))} or earlier",
+                )
+    out.sort(key=lambda item: (item[0], item[1]))
+    return [violation for _, _, violation in out]
 
 
 def check_subtitles(path: str | Path, rules: SubtitleRules = SubtitleRules()) -> list[Violation]:
-    """Every rule violation in the SRT or WebVTT file at ``path``."""
-    return check_cues(read_subtitles(path), rules)
+    """Every rule violation in the SRT or WebVTT file at ``path`` (:func:`check_cues`); a file
+    without any cue is one ``empty file`` violation."""
+    cues = read_subtitles(path)
+    if not cues:
+        return [Violation(0, "empty file", f"{Path(path).name} holds no cues", "add the subtitles")]
+    return check_cues(cues, rules)
+
+
+def summary(cues: int, violations: int) -> str:
+    """``"3 cues, 1 rule violation"``, singular and plural right."""
+    return f"{_plural(cues, 'cue')}, {_plural(violations, 'rule violation')}"
