@@ -183,7 +183,9 @@ BROKEN = {
 
 
 def _insert(path: Path, blob: bytes, fingerprint: str = "f") -> None:
-    Store(path).info()  # a current file
+    store = Store(path)
+    store.get("", "", 0)  # a current file
+    store.close()
     connection = sqlite3.connect(path)
     connection.execute(
         "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
@@ -246,3 +248,27 @@ def test_pickled_rows_of_an_older_store_are_dropped_unread(tmp_path: Path) -> No
     assert store.get("b2:" + "0" * 40, "vision.take", 1) is None
     assert not marker.exists()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == KEY_FORMAT == 2
+
+
+def test_a_cached_problem_names_no_file_of_another_project(tmp_path: Path) -> None:
+    """The same soundless take in two projects share one cache row: its problem text names no
+    path, and each project shows it after its own take's name."""
+    from roughcut.project import Project
+    from roughcut.script.model import DialogueLine, Scene, Script
+    from roughcut.speech.align import align_project
+    from tests.synthetic import write_video
+
+    mute = write_video(tmp_path / "mute.mp4", frames=12)  # no audio stream: a problem, cached
+    line = DialogueLine(id="1.1", scene="1", index=1, character="NORA", text="Hello there.")
+    script = Script(scenes=(Scene("1", "INT. LAB", elements=(line,)),))
+    store = Store(tmp_path / "cache.sqlite")
+    problems = []
+    for project_name in ("first", "second"):
+        folder = tmp_path / project_name
+        folder.mkdir()
+        (folder / "take.mp4").write_bytes(mute.read_bytes())
+        alignment = align_project(Project.open(folder), script, store=store, workers=1)["take.mp4"]
+        problems.append(alignment.problem)
+    assert store.info().entries == {"speech.align": 1}  # the second project read the first's row
+    assert problems[0] == problems[1] and problems[0]
+    assert str(tmp_path) not in problems[1] and "take.mp4" not in problems[1]
