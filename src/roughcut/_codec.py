@@ -36,7 +36,7 @@ class CodecError(ValueError):
 
 # ------------------------------------------------------------------------------------------- encoding
 
-_fields_of: dict[type, tuple[tuple[str, bool], ...]] = {}
+_fields_of: dict[type, tuple[str, ...]] = {}
 
 
 def _type_name(cls: type) -> str:
@@ -64,22 +64,31 @@ def _dataclass(value: Any) -> dict:
     if names is None:
         if not cls.__module__.split(".")[0] == _PACKAGE:
             raise CodecError(f"{_type_name(cls)}: only roughcut's own dataclasses are stored")
-        names = tuple((f.name, f.init) for f in dataclasses.fields(cls))
+        names = tuple(f.name for f in dataclasses.fields(cls))
         _fields_of[cls] = names
-    return {"#dc": [_type_name(cls), {name: _encode(getattr(value, name)) for name, _ in names}]}
+    return {"#dc": [_type_name(cls), {name: _encode(getattr(value, name)) for name in names}]}
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _items(value: tuple | list) -> list:
+    if all(type(item) in _PLAIN for item in value):
+        return list(value)
+    return [_encode(item) for item in value]
 
 
 def _encode(value: Any) -> Any:
     kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
+    if kind in _PLAIN:
         return value
     if kind is tuple:
-        return {"#t": [_encode(item) for item in value]}
+        return {"#t": _items(value)}
     if kind is list:
-        return [_encode(item) for item in value]
+        return _items(value)
     if kind is dict:
         return _dict(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if kind in _fields_of or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
         return _dataclass(value)
     if kind is Fraction:
         return {"#q": [value.numerator, value.denominator]}
@@ -139,15 +148,23 @@ def _roughcut_type(name: object, tag: str) -> type:
     return found
 
 
+_field_names: dict[type, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
 def _build_dataclass(payload: Any) -> Any:
     name, values = payload
     cls = _roughcut_type(name, "#dc")
     if not isinstance(values, dict):
         raise CodecError(f"{name}: fields are not an object")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    if set(values) - set(fields):
-        raise CodecError(f"{name}: unknown fields {sorted(set(values) - set(fields))}")
-    later = {key: values.pop(key) for key in list(values) if not fields[key].init}
+    known = _field_names.get(cls)
+    if known is None:
+        fields = dataclasses.fields(cls)
+        known = frozenset(f.name for f in fields), tuple(f.name for f in fields if not f.init)
+        _field_names[cls] = known
+    names, not_init = known
+    if not names.issuperset(values):
+        raise CodecError(f"{name}: unknown fields {sorted(set(values) - names)}")
+    later = {key: values.pop(key) for key in not_init if key in values}
     value = cls(**values)
     for key, item in later.items():
         object.__setattr__(value, key, item)
