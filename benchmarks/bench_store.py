@@ -6,11 +6,12 @@ code; this measures what that costs against pickle, which it replaced: encode an
 of one real take (its analysis is itself cached in a bench store, so only the first run analyses).
 
 Run: ``.venv/bin/python benchmarks/bench_store.py [VIDEO]`` (default: the real Hamilton clip in
-``../shared/media/faces/hamilton_clip.mp4``).
+``../shared/media/faces/hamilton_clip.mp4``, or under ``$ROUGHCUT_MEDIA``).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from roughcut.store import Store
 from roughcut.vision.take import STAGE, VERSION, analyze_take
 
 ROOT = Path(__file__).resolve().parents[1]
+MEDIA = Path(os.environ.get("ROUGHCUT_MEDIA", ROOT.parent / "shared" / "media"))
 RUNS = 20
 
 
@@ -38,11 +40,7 @@ def best_of(runs: int, function, *args) -> float:  # type: ignore[no-untyped-def
 
 
 def main() -> None:
-    video = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else ROOT.parent / "shared" / "media" / "faces" / "hamilton_clip.mp4"
-    )
+    video = Path(sys.argv[1]) if len(sys.argv) > 1 else MEDIA / "faces" / "hamilton_clip.mp4"
     store = Store(Path(tempfile.gettempdir()) / "roughcut-bench" / "bench_store.sqlite")
     params = {"fps": "8", "width": 640}
     key = fingerprint(video)
