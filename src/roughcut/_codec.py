@@ -2,7 +2,7 @@
 
 A value is ``None``, a bool, int, float (NaN and infinities included, every float exact), str,
 bytes, list, tuple, set, frozenset, dict (any hashable keys), :class:`~fractions.Fraction`,
-:class:`~pathlib.PurePath`, a numpy array (stored as ``np.save`` bytes, never with pickle) or scalar,
+:class:`~pathlib.Path`, a numpy array (stored as ``np.save`` bytes, never with pickle) or scalar,
 an enum of roughcut or a dataclass of roughcut, nested as deep as needed. Anything that is not plain
 JSON is one object with a single ``#`` key naming what it is. Decoding resolves a dataclass or enum
 only by module and qualified name inside the ``roughcut`` package, and only when it is really a
@@ -19,7 +19,7 @@ import importlib
 import io
 import json
 from fractions import Fraction
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
@@ -192,7 +192,7 @@ _DECODERS = {
     "#np": _scalar_from,
     "#dc": _build_dataclass,
     "#enum": lambda p: _roughcut_type(p[0], "#enum")(p[1]),
-    "#path": lambda p: PurePath(p) if isinstance(p, str) else _bad("#path"),
+    "#path": lambda p: Path(p) if isinstance(p, str) else _bad("#path"),
     "#b": lambda p: base64.b64decode(p, validate=True),
     "#set": set,
     "#fset": frozenset,
