@@ -173,7 +173,7 @@ def _object_array_bytes(command: str) -> bytes:
     return buffer.getvalue()
 
 
-BROKEN = {
+BROKEN: dict[str, bytes | str] = {
     "garbage": os.urandom(64),
     "empty": b"",
     "truncated": encode({"a": (1, 2, Fraction(1, 3))})[:-5],
@@ -183,10 +183,11 @@ BROKEN = {
     "missing module": b'RCJ1{"#dc":["roughcut.nowhere:Thing",{}]}',
     "zero denominator": b'RCJ1{"#q":[1,0]}',
     "deep nesting": b"RCJ1" + b"[" * 100_000 + b"]" * 100_000,
+    "text, not bytes": "RCJ1[1]",
 }
 
 
-def _insert(path: Path, blob: bytes, fingerprint: str = "f") -> None:
+def _insert(path: Path, blob: bytes | str, fingerprint: str = "f") -> None:
     store = Store(path)
     store.get("", "", 0)  # a current file
     store.close()

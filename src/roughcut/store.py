@@ -151,8 +151,10 @@ class Store:
             log.warning(
                 "%s: dropped an unreadable %s entry of the analysis cache (%s)", self.path, stage, exc
             )
-            self._execute(
-                "DELETE FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=?", key
+            self._execute(  # only the row read: another process may have written a good one since
+                "DELETE FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=? "
+                "AND value=?",
+                (*key, row[0]),
             )
             return None
 
