@@ -2,15 +2,17 @@
 
 Results are keyed by ``(fingerprint, stage, version, params_hash)``: the media's content fingerprint
 (so a renamed take still hits), the stage's name and version (bump it when its output changes) and a
-hash of the parameters that shaped the result. Values are pickled Python objects.
+hash of the parameters that shaped the result. Values are data, never code: tagged JSON
+(:mod:`roughcut._codec`) that decodes only to plain values, numpy arrays and roughcut's own
+dataclasses. A row that does not decode is dropped with one warning and computed again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
-import pickle
 import sqlite3
 import time
 from collections.abc import Callable
@@ -18,7 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from roughcut._codec import CodecError, decode, encode
+
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -58,8 +64,9 @@ class StoreInfo:
 
 #: The key format of the file (SQLite ``user_version``). 1: media fingerprints hash every byte
 #: (``roughcut.media.fingerprint``); entries from before it, keyed by sampled-chunk fingerprints that
-#: two different files could share, are dropped when an older file is opened.
-KEY_FORMAT = 1
+#: two different files could share, are dropped when an older file is opened. 2: values are tagged
+#: JSON (:mod:`roughcut._codec`), never pickles: the pickled rows of older files are dropped unread.
+KEY_FORMAT = 2
 
 
 def _prepare(connection: sqlite3.Connection) -> None:
@@ -130,16 +137,31 @@ class Store:
         return _retry_while_locked(lambda: self._connect().execute(sql, args), self.timeout)
 
     def get(self, fingerprint: str, stage: str, version: int, params: Any = None) -> Any | None:
-        """The stored value, or ``None`` on a miss."""
+        """The stored value, or ``None`` on a miss. A row that does not decode (garbage, truncated,
+        an old pickle, a type outside roughcut) is deleted with one warning and counts as a miss."""
+        key = (fingerprint, stage, version, params_hash(params))
         row = self._execute(
-            "SELECT value FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=?",
-            (fingerprint, stage, version, params_hash(params)),
+            "SELECT value FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=?", key
         ).fetchone()
-        return pickle.loads(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            return decode(row[0])
+        except CodecError as exc:
+            log.warning(
+                "%s: dropped an unreadable %s entry of the analysis cache (%s)", self.path, stage, exc
+            )
+            self._execute(  # only the row read: another process may have written a good one since
+                "DELETE FROM results WHERE fingerprint=? AND stage=? AND version=? AND params_hash=? "
+                "AND value=?",
+                (*key, row[0]),
+            )
+            return None
 
     def put(self, fingerprint: str, stage: str, version: int, params: Any, value: Any) -> None:
-        """Store ``value`` (anything picklable), replacing an older value under the same key."""
-        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        """Store ``value`` (see :mod:`roughcut._codec` for what it may hold), replacing an older
+        value under the same key."""
+        blob = encode(value)
         self._execute(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
             (fingerprint, stage, version, params_hash(params), time.time(), blob),

@@ -789,7 +789,8 @@ def _align_path(
     try:
         audio = read_audio(path)
     except MediaError as exc:
-        return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, frame_rate, str(exc))
+        # Path-free: the result is cached by content and shown after the take's name in any project.
+        return TakeAlignment(name, (), tuple(line.id for line in lines), 0.0, frame_rate, exc.problem)
     return align_script_to_take(
         lines, audio, frame_rate=frame_rate, take=name, recognition=recognition, anchor=anchor
     )
@@ -821,7 +822,7 @@ def align_take_file(
     """Align ``lines`` to the take at ``path``, cached in ``store`` under the file's fingerprint.
 
     A take without an audio stream, or that cannot be read, gives a ``TakeAlignment`` whose
-    ``problem`` names the file and the trouble.
+    ``problem`` says the trouble (the file is its ``take``: cached by content, it names no path).
     """
     path = Path(path)
     name = name or path.name
