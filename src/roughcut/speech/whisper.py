@@ -268,6 +268,10 @@ def _check_language(language: str | None, model: Any) -> str | None:
     return code
 
 
+#: Seed of the temperature-fallback sampling (any fixed number: results must not vary between runs).
+SAMPLING_SEED = 20261201
+
+
 def recognise(
     samples: np.ndarray,
     sample_rate: int,
@@ -292,6 +296,11 @@ def recognise(
     code = _check_language(language, whisper)
     if len(audio) < WHISPER_RATE // 10:
         return Recognition(code or "", 0.0, (), duration_s, model_name(model))
+    # When a greedy pass fails Whisper's checks, faster-whisper decodes again by sampling at rising
+    # temperatures: seed it, so the same audio always gives the same words (and the same alignment).
+    import ctranslate2
+
+    ctranslate2.set_random_seed(SAMPLING_SEED)
     segments, info = whisper.transcribe(
         audio,
         language=code,
