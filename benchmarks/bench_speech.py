@@ -88,9 +88,9 @@ def word_boundaries(media: Path) -> None:
 def voice_activity_agreement(media: Path) -> None:
     """Silero against webrtcvad: frame agreement with every timed reference, and how much of each
     film clip (music, effects, several speakers) each calls speech."""
+    from roughcut.audio.vad import voice_activity
     from roughcut.media import read_audio
     from roughcut.speech.evaluation import activity_agreement, read_grid_align, read_textgrid
-    from roughcut.speech.vad import voice_activity
 
     print("\n== Voice activity (10 ms frames against the MFA word/utterance tiers and GRID's .align) ==")
     folder = media / "speech" / "mfa"
@@ -135,12 +135,12 @@ def voice_activity_agreement(media: Path) -> None:
 
 
 def line_boundaries(media: Path) -> None:
+    from roughcut.audio.vad import voice_activity
     from roughcut.media import read_audio
     from roughcut.script.model import DialogueLine
     from roughcut.speech import whisper
     from roughcut.speech.align import CONFIDENT, align_script_to_take
     from roughcut.speech.evaluation import read_textgrid
-    from roughcut.speech.vad import voice_activity
 
     print("\n== Line boundaries ==")
     folder = media / "speech" / "mfa"

@@ -34,7 +34,7 @@ def demo_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def analysed_demo_store(demo_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store file holding the demo's real analysis (alignment, vision, text, prosody), made once."""
-    from roughcut.analysis import analyze_project
+    from roughcut.app import analyze_project
     from roughcut.project import Project
     from roughcut.store import Store
 

@@ -14,7 +14,7 @@ from roughcut.store import Store
 
 @pytest.fixture(scope="module")
 def pipeline_run(demo_project: Path, tmp_path_factory: pytest.TempPathFactory):
-    from roughcut.pipeline import run_pipeline
+    from roughcut.app import run_pipeline
 
     work = tmp_path_factory.mktemp("pipeline")
     before = _snapshot(demo_project)
@@ -45,7 +45,7 @@ def test_alignment_finds_the_lines_within_100_ms(pipeline_run) -> None:
 
 
 def test_coverage_agrees_with_the_truth(pipeline_run) -> None:
-    from roughcut.analysis import scene_coverage
+    from roughcut.app import scene_coverage
 
     coverage = scene_coverage(pipeline_run.analysis)
     truth = _truth(pipeline_run)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from roughcut.app import ingest
+from roughcut.config import Config, read_config, read_toml
 from roughcut.errors import ConfigError, RoughcutError
-from roughcut.project import CONFIG_NAME, Project, ingest, load_config, write_config
+from roughcut.project import CONFIG_NAME, Project, write_config
 
 
 def _project_with_grid(media_dir: Path, root: Path, count: int = 3) -> Path:
@@ -62,7 +64,8 @@ def test_init_writes_commented_config_once(tmp_path: Path) -> None:
     path = write_config(tmp_path)
     text = path.read_text()
     assert text.startswith("#") and "[analysis]" in text
-    assert load_config(path) == {"analysis": {}, "edit": {}}
+    assert read_toml(path) == {"analysis": {}, "edit": {}}
+    assert read_config(path) == Config()
     with pytest.raises(RoughcutError, match="already exists"):
         write_config(tmp_path)
     assert path.read_text() == text

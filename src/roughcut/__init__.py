@@ -4,8 +4,9 @@ The pipeline is four stages of plain functions over plain data::
 
     ingest (project, media) -> analyse (speech, vision, audio, text) -> decide (edit) -> deliver (export)
 
-Each stage lives in its own subpackage; the CLI (``roughcut``), the web UI and this Python API are
-thin doors onto the same functions.
+Each stage lives in its own subpackage; :mod:`roughcut.app` calls them in order (``ingest``,
+``analyze_project``, ``edit_project``, ``deliver``, ``run_pipeline``), and the CLI (``roughcut``),
+the web UI and the Python API are thin doors onto it. ``docs/developers.md`` maps the house.
 """
 
 from roughcut.errors import MediaError, RoughcutError

@@ -625,5 +625,7 @@ def build_demo(out: str | Path, *, rebuild: bool = False) -> Path:
 
 
 def load_truth(project_dir: str | Path) -> dict[str, Any]:
-    """The ground truth written beside a demo project."""
-    return json.loads((Path(project_dir) / "truth.json").read_text(encoding="utf-8"))
+    """The ground truth written beside a demo project (read by :mod:`roughcut.edit.coverage`)."""
+    from roughcut.edit.coverage import load_truth as read
+
+    return read(project_dir)

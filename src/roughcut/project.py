@@ -7,17 +7,12 @@ folder (``roughcut_out`` by default); nothing the user made is ever written over
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from roughcut.errors import ConfigError, MediaError, RoughcutError
-from roughcut.media.probe import MediaInfo, probe
-from roughcut.progress import track
+from roughcut.config import CONFIG_NAME, Config, read_config
+from roughcut.errors import ConfigError, RoughcutError
 
-CONFIG_NAME = "roughcut.toml"
-DEFAULT_OUTPUT = "roughcut_out"
 SCRIPT_SUFFIXES = (".fountain", ".spmd", ".fdx", ".txt")
 VIDEO_SUFFIXES = frozenset(
     {
@@ -70,17 +65,6 @@ CONFIG_TEMPLATE = """\
 """
 
 
-def load_config(path: str | Path) -> dict[str, Any]:
-    """Read a ``roughcut.toml``; a syntax error becomes a :class:`ConfigError` naming file and line."""
-    path = Path(path)
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text") from exc
-
-
 def write_config(root: str | Path) -> Path:
     """Write the commented ``roughcut.toml`` template into ``root``; never over an existing file."""
     root = Path(root)
@@ -105,7 +89,7 @@ class Project:
     script: Path | None
     takes: tuple[Path, ...]
     audio: tuple[Path, ...]
-    config: dict[str, Any] = field(default_factory=dict)
+    config: Config = field(default_factory=Config)
 
     @property
     def output_dir(self) -> Path:
@@ -127,7 +111,7 @@ class Project:
         if not root.is_dir():
             raise RoughcutError(f"{root}: not a folder")
         config_path = root / CONFIG_NAME
-        config = load_config(config_path) if config_path.exists() else {}
+        config = read_config(config_path)
         output = output_folder(root, config)
         files = sorted(_walk(root, skip=output))
         takes = tuple(p for p in files if p.suffix.lower() in VIDEO_SUFFIXES)
@@ -136,11 +120,11 @@ class Project:
         return cls(root=root, script=script, takes=takes, audio=audio, config=config)
 
 
-def output_folder(root: Path, config: dict[str, Any]) -> Path:
+def output_folder(root: Path, config: Config) -> Path:
     """The project's output folder from ``roughcut.toml``'s ``output`` (default ``roughcut_out``).
     It must lie inside the project, by its name and after following links: a ``ConfigError``
     otherwise (an explicit ``--out`` is how to write elsewhere)."""
-    value = config.get("output", DEFAULT_OUTPUT)
+    value = config.output
     where = f"{root / CONFIG_NAME}: output"
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where} must be a folder name inside the project (got {value!r})")
@@ -176,11 +160,11 @@ def _walk(root: Path, *, skip: Path) -> list[Path]:
     return found
 
 
-def _choose_script(root: Path, files: list[Path], config: dict[str, Any]) -> Path | None:
-    if "script" in config:
-        script = root / config["script"]
+def _choose_script(root: Path, files: list[Path], config: Config) -> Path | None:
+    if config.script is not None:
+        script = root / config.script
         if not script.is_file():
-            raise ConfigError(f"{root / CONFIG_NAME}: script {config['script']!r} not found")
+            raise ConfigError(f"{root / CONFIG_NAME}: script {config.script!r} not found")
         return script
     for suffix in SCRIPT_SUFFIXES:
         for path in files:
@@ -191,38 +175,3 @@ def _choose_script(root: Path, files: list[Path], config: dict[str, Any]) -> Pat
             if path.suffix.lower() == suffix:
                 return path
     return None
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """Probed takes and external audio, one :class:`MediaError` per file that failed, and each take
-    grouped with its external sound (:class:`roughcut.audio.sync.SyncGroup`) when there is any."""
-
-    takes: tuple[MediaInfo, ...]
-    audio: tuple[MediaInfo, ...]
-    errors: tuple[MediaError, ...]
-    sync: tuple = ()
-
-
-def ingest(project: Project, *, sync: bool = True, store: Any = None) -> IngestReport:
-    """Probe every take and external audio file; a bad file becomes an error entry, the rest goes on.
-
-    With ``sync`` and external sound files in the project, each take is matched to the sound file
-    that recorded it, with the offset and clock drift (cached in ``store``).
-    """
-    takes: list[MediaInfo] = []
-    audio: list[MediaInfo] = []
-    errors: list[MediaError] = []
-    media = [(p, takes) for p in project.takes] + [(p, audio) for p in project.audio]
-    for path, into in track(media, "Probing media"):
-        try:
-            into.append(probe(path))
-        except MediaError as exc:
-            errors.append(exc)
-    groups: tuple = ()
-    if sync and takes and audio:
-        from roughcut.audio.sync import group_takes_with_sound
-
-        with_sound = [info.path for info in takes if info.has_audio]
-        groups = tuple(group_takes_with_sound(with_sound, [info.path for info in audio], store=store))
-    return IngestReport(tuple(takes), tuple(audio), tuple(errors), groups)

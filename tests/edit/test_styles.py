@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from roughcut.app import edit_project
 from roughcut.edit.coverage import coverage_from_demo_truth
-from roughcut.edit.run import edit_project
 from roughcut.edit.styles import STYLES, resolve_style, styles_from_config
 from roughcut.errors import ConfigError
 

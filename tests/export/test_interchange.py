@@ -21,10 +21,10 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
+from roughcut.app import edit_project
 from roughcut.edit import edit_scene, to_timeline
 from roughcut.edit.coverage import SceneCoverage
 from roughcut.edit.cut import Cut
-from roughcut.edit.run import edit_project
 from roughcut.export import write_all
 from tests.conftest import MEDIA
 

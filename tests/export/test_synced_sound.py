@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from roughcut.app import edit_project
 from roughcut.edit.coverage import coverage_from_demo_truth
-from roughcut.edit.run import edit_project
 from roughcut.edit.timeline import to_timeline
 from roughcut.export.preview import SAMPLE_RATE, _sound
 from roughcut.media import read_audio

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from roughcut.audio.vad import voice_activity
 from roughcut.media import read_audio
 from roughcut.speech.evaluation import read_grid_align
-from roughcut.speech.vad import voice_activity
 from tests.speech.conftest import speak
 
 
@@ -80,7 +80,7 @@ def test_music_is_not_speech_for_silero(rng):
 
 
 def test_silero_probabilities_come_per_32ms_window():
-    from roughcut.speech.vad import speech_probability
+    from roughcut.audio.vad import speech_probability
 
     speech = speak("Every reading is where it should be.")
     probability = speech_probability(speech.samples, 16000)

@@ -160,7 +160,7 @@ def edit(  # type: ignore[no-untyped-def]
     out,
 ) -> None:
     """Cut the dialogue scene in PROJECT and write timelines, subtitles, a report and a preview."""
-    from roughcut.edit.run import edit_project
+    from roughcut.app import edit_project
 
     chosen = list(formats or EXPORTS)
     if no_preview and "mp4" in chosen:

@@ -27,8 +27,8 @@ def init(directory: Path) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def ingest(directory: Path) -> None:
     """Probe every take and sound file in a project folder and list them."""
+    from roughcut.app import ingest as ingest_project
     from roughcut.project import Project
-    from roughcut.project import ingest as ingest_project
 
     project = Project.open(directory)
     report = ingest_project(project)

@@ -43,10 +43,11 @@ def _write(file: Path, out_dir: Path | None, files: dict[str, str]) -> None:
     from roughcut.export.files import OutputDir
 
     if out_dir is None:
-        from roughcut.project import CONFIG_NAME, load_config, output_folder
+        from roughcut.config import CONFIG_NAME, read_config
+        from roughcut.project import output_folder
 
         folder = file.resolve().parent
-        config = load_config(folder / CONFIG_NAME) if (folder / CONFIG_NAME).is_file() else {}
+        config = read_config(folder / CONFIG_NAME)
         out_dir = output_folder(folder, config)
     _written(OutputDir(out_dir).write_many(files))
 

@@ -13,26 +13,6 @@ from roughcut.progress import LineConsole
 console = LineConsole()
 
 
-def _align(project, store):
-    """Script alignment per take via the speech stage, or ``(None, reason)`` when it cannot run."""
-    if project.script is None:
-        return None, "no screenplay in the project: vision only"
-    try:
-        from roughcut.speech.align import align_project
-    except ImportError as exc:
-        return None, f"speech alignment not available ({exc}): vision only"
-    from roughcut.errors import RoughcutError
-    from roughcut.script import read_script
-
-    script = read_script(project.script)
-    try:
-        return align_project(project, script, store=store), ""
-    except RoughcutError:
-        raise
-    except Exception as exc:  # the speech stage's own failure must not cost the vision results
-        return None, f"speech alignment failed ({type(exc).__name__}: {exc}): vision only"
-
-
 @click.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--workers", type=int, default=None, help="Takes analysed at once (default: one per core).")
@@ -49,24 +29,19 @@ def analyze(
     share of lines whose speaker is visible. Persons are named after characters from who speaks;
     set them in roughcut.toml's [characters] ("TAKE:personN" = "CHARACTER") when that is wrong.
     """
+    from roughcut.app.analyze import analyze_takes
     from roughcut.project import Project
-    from roughcut.store import Store
-    from roughcut.vision import SpokenLine, analyze_project, assign_characters, line_visibility
 
     project = Project.open(directory)
     if not project.takes:
         from roughcut.errors import RoughcutError
 
         raise RoughcutError(f"{project.root}: no takes found")
-    store = Store()
-    alignments, note = (None, "vision only (--no-speech)") if no_speech else _align(project, store)
-    result = analyze_project(project, store=store, workers=workers, fps=fps, width=width)
-    spoken = {}
-    if alignments:
-        for name, alignment in alignments.items():
-            spoken[name] = [SpokenLine(a.line_id, a.character, a.start_s, a.end_s) for a in alignment.lines]
-    characters = assign_characters(result.takes, spoken, overrides=project.config.get("characters"))
-    rows = line_visibility(result.takes, spoken, characters)
+    analysis = analyze_takes(
+        project, workers=workers, fps=fps, width=width, speech=not no_speech, tolerant=True
+    )
+    alignments = analysis.alignments or None
+    result, note, characters, rows = analysis.vision, analysis.note, analysis.characters, analysis.visibility
     summary = []
     for name, vision in result.takes.items():
         lines = rows.get(name, ())

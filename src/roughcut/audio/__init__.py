@@ -10,6 +10,8 @@
   (``ebu-r128``, ``atsc-a85``, ``streaming-dialogue``) and a true-peak limiter.
 * :mod:`roughcut.audio.prosody`: :func:`~roughcut.audio.prosody.line_prosody` (pitch, energy, rate,
   pauses, arousal) and :func:`~roughcut.audio.prosody.emotional_tone`.
+* :mod:`roughcut.audio.vad`: :func:`~roughcut.audio.vad.voice_activity` (where speech is: Silero VAD,
+  webrtcvad or energy), shared by the speech and vision stages.
 * :mod:`roughcut.audio.channels` and :mod:`roughcut.audio.files`: which channels carry dialogue,
   clipping and silence checks, reading and writing files.
 

@@ -17,12 +17,14 @@ Shot sizes use the ladder :data:`SHOT_SIZES`, tightest first (``ECU`` … ``ELS`
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from roughcut.errors import RoughcutError
 
@@ -173,13 +175,17 @@ def _frames(seconds: float, rate: Fraction, *, up: bool) -> int:
     return whole + 1 if up and exact != whole else whole
 
 
+def load_truth(project_dir: str | Path) -> dict[str, Any]:
+    """The ground truth written beside a demo project (``truth.json``, seconds), as JSON data."""
+    return json.loads((Path(project_dir) / "truth.json").read_text(encoding="utf-8"))
+
+
 def coverage_from_demo_truth(project_dir: str | Path) -> SceneCoverage:
     """Build the scene's coverage from a demo project's ``truth.json`` and the takes' own rates.
 
     Frame rate, size and length of every take come from :func:`roughcut.media.probe`; line times
     (seconds in the truth) become frames: start rounded down, end rounded up.
     """
-    from roughcut.demo import load_truth
     from roughcut.media import probe
 
     project_dir = Path(project_dir)

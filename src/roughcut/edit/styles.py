@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roughcut.config import Config
 from roughcut.edit.idioms import registry
 from roughcut.errors import ConfigError
 
@@ -79,10 +80,14 @@ def check_weight(name: str, value: Any) -> float:
     return float(value)
 
 
-def styles_from_config(config: Mapping[str, Any]) -> dict[str, Style]:
-    """The built-in styles plus those under ``[edit.styles.NAME]`` in a project's config."""
+def styles_from_config(config: Config | Mapping[str, Any]) -> dict[str, Style]:
+    """The built-in styles plus those under ``[edit.styles.NAME]`` in a project's config (a
+    :class:`~roughcut.config.Config` or the raw TOML tables)."""
     found = dict(STYLES)
-    tables = config.get("edit", {}).get("styles", {})
+    if isinstance(config, Config):
+        tables: Any = config.edit.styles
+    else:
+        tables = config.get("edit", {}).get("styles", {})
     if not isinstance(tables, Mapping):
         raise ConfigError("roughcut.toml: [edit.styles] must be a table of styles")
     pending = dict(tables)

@@ -1,7 +1,8 @@
-"""Speech: voice activity, script-to-take alignment, transcription, subtitles, synthesis.
+"""Speech: script-to-take alignment, transcription, subtitles, synthesis.
 
-* :func:`roughcut.speech.vad.voice_activity` — speech segments (Silero VAD shipped as ONNX;
-  webrtcvad and energy detectors beside it).
+Voice activity (where speech is, Silero VAD) is a signal the vision stage shares: it lives in
+:mod:`roughcut.audio.vad`.
+
 * :func:`roughcut.speech.align.align_script_to_take` / :func:`~roughcut.speech.align.align_project`
   — where each script line and word is spoken in each take (lines found in Whisper's words, timed
   by pocketsphinx forced alignment in English, by Whisper's times and voice activity otherwise),

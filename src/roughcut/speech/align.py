@@ -2,7 +2,7 @@
 
 Three steps per take:
 
-1. **Find** (lenient): speech segments from :mod:`roughcut.speech.vad` are recognised by pocketsphinx
+1. **Find** (lenient): speech segments from :mod:`roughcut.audio.vad` are recognised by pocketsphinx
    with a small language model built from the scene's lines (plus slate and crew words), and every
    line is looked for in the recognised words by a local fuzzy alignment (Smith-Waterman over words,
    word similarity by rapidfuzz). A line may be found several times (a reset) or not at all (a
@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from roughcut.audio.vad import SILERO_ON, SILERO_WINDOW, speech_frames, speech_probability, voice_activity
 from roughcut.errors import MediaError, RoughcutError
 from roughcut.media.audio import ANALYSIS_RATE, Audio
+from roughcut.media.span import SampleSpan
 from roughcut.script.model import DialogueLine
 from roughcut.speech import sphinx
-from roughcut.speech.span import SampleSpan
-from roughcut.speech.vad import SILERO_ON, SILERO_WINDOW, speech_frames, speech_probability, voice_activity
 from roughcut.speech.wordalign import ALIGN_SILPROB, TimedToken, align_words, fill_gaps, longest_plausible_s
 
 if TYPE_CHECKING:

@@ -323,7 +323,7 @@ def speech_stretches(samples, sample_rate: int) -> list[tuple[float, float]]:  #
     ``sample_rate`` Hz), from voice activity with pauses of 0.2 s and more kept apart."""
     import numpy as np
 
-    from roughcut.speech.vad import voice_activity
+    from roughcut.audio.vad import voice_activity
 
     mono = np.asarray(samples, dtype=np.float32)
     if mono.ndim == 2:

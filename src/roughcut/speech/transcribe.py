@@ -24,7 +24,7 @@ import numpy as np
 
 from roughcut.errors import RoughcutError
 from roughcut.media.audio import ANALYSIS_RATE, Audio
-from roughcut.speech.span import SampleSpan
+from roughcut.media.span import SampleSpan
 
 #: Engines by name; the first is the default.
 ENGINES = ("whisper", "sphinx")
@@ -172,8 +172,8 @@ def _text_language(text: str) -> str | None:
 
 
 def _pocketsphinx_words(samples: np.ndarray) -> list[TranscribedWord]:
+    from roughcut.audio.vad import voice_activity
     from roughcut.speech import sphinx
-    from roughcut.speech.vad import voice_activity
 
     hop = sphinx.SAMPLE_RATE // sphinx.FRAME_RATE
     out: list[TranscribedWord] = []

@@ -376,9 +376,9 @@ def analyze_project(
     from roughcut.store import Store
 
     store = store if store is not None else Store()
-    settings = project.config.get("analysis", {}) if isinstance(project.config, dict) else {}
-    fps = fps if fps is not None else settings.get("fps", DEFAULT_FPS)
-    width = width if width is not None else settings.get("width", DEFAULT_WIDTH)
+    settings = project.config.analysis  # a roughcut.config.AnalysisConfig
+    fps = fps if fps is not None else settings.fps if settings.fps is not None else DEFAULT_FPS
+    width = width if width is not None else settings.width if settings.width is not None else DEFAULT_WIDTH
     if not isinstance(fps, int | float | Fraction) or isinstance(fps, bool) or fps <= 0:
         raise ConfigError(f"[analysis] fps = {fps!r}: expected a positive number of frames per second")
     if not isinstance(width, int) or isinstance(width, bool) or width < 16:

@@ -3,7 +3,7 @@ a voice activity detector hears.
 
 Light-ASD finds the speaker reliably but its verdict dips and starts late here and there inside
 speech (the performer of ``faces/hamilton_clip.mp4``: 5 % of his medium shot missed). Silero VAD
-(:mod:`roughcut.speech.vad`) hears where speech starts and stops but not who speaks. Here, for each
+(:mod:`roughcut.audio.vad`) hears where speech starts and stops but not who speaks. Here, for each
 speech run and each face track visible in it:
 
 - a track the model marks speaking on at least ``RUN_SHARE`` of its model frames inside the run
@@ -51,7 +51,7 @@ BOTH_SPEAK_SCORE = 0.0
 
 def speech_runs(segments: Sequence, *, sample_rate: int) -> np.ndarray:
     """``(k, 2)`` start and end seconds of speech ``segments`` (anything with ``start`` and ``end``
-    in samples at ``sample_rate`` Hz, e.g. :class:`roughcut.speech.vad.SpeechSegment`)."""
+    in samples at ``sample_rate`` Hz, e.g. :class:`roughcut.audio.vad.SpeechSegment`)."""
     runs = np.array([(s.start, s.end) for s in segments], float).reshape(-1, 2)
     return runs / float(sample_rate)
 
@@ -127,7 +127,7 @@ def voice_runs(sound: np.ndarray, *, sample_rate: int) -> np.ndarray | None:
     """Silero VAD's speech runs ``(k, 2)`` (start and end seconds) in mono ``sound`` (full scale
     1.0) at ``sample_rate`` Hz, smoothed as the speech stage smooths them; ``None`` when Silero
     cannot run (no onnxruntime)."""
-    from roughcut.speech.vad import speech_probability, voice_activity
+    from roughcut.audio.vad import speech_probability, voice_activity
 
     probability = speech_probability(np.asarray(sound, np.float32), sample_rate)
     if probability is None:

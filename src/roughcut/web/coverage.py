@@ -17,7 +17,7 @@ def load_coverage(project_dir: str | Path, *, progress: ProgressCallback | None 
     said in it): the project's analysis (speech alignment, vision, text; cached in the store, so a
     project ``roughcut demo`` or ``roughcut analyze`` has seen opens at once), or its ``truth.json``
     where ``roughcut.toml`` says ``coverage = "truth"``."""
-    from roughcut.analysis import project_coverage
+    from roughcut.app import project_coverage
 
     report = progress or (lambda stage, done, total: None)
     report("Analysing the takes", 0, 1)

@@ -21,9 +21,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from roughcut.app import deliver, synced_sound
 from roughcut.edit import Cut, SceneCoverage, edit_scene, registry, styles_from_config, to_timeline
 from roughcut.edit.pacing import PACES
-from roughcut.edit.run import synced_sound
 from roughcut.errors import RoughcutError
 from roughcut.export.files import OutputDir, made_files
 from roughcut.project import Project
@@ -164,13 +164,12 @@ class EditingRoom:
                 raise RoughcutError(f"{take.path}: take lies outside the project folder {self.root}")
 
     def _defaults(self) -> Settings:
-        config = self.project.config.get("edit", {})
-        style = str(config.get("style", "default"))
+        config = self.project.config.edit  # roughcut.config.EDIT_DEFAULTS where roughcut.toml says nothing
         settings = Settings(
-            style=style,
-            weights=self._style_weights(style, config.get("idioms", {})),
-            params=self._style_params(style),
-            pace=config.get("pace", "normal"),
+            style=config.style,
+            weights=self._style_weights(config.style, config.idioms),
+            params=self._style_params(config.style),
+            pace=config.pace,
         )
         self._solve(settings)  # a bad roughcut.toml is said here, as the load error
         return settings
@@ -353,7 +352,7 @@ class EditingRoom:
     def export(self, formats: Any) -> dict[str, Any]:
         """Write the current cut in ``formats`` (names from :data:`roughcut.export.FORMATS`) into the
         project's output folder; returns ``{"files": [{format, name, url}]}``."""
-        from roughcut.export import FORMATS, write_all
+        from roughcut.export import FORMATS
 
         if isinstance(formats, str):
             formats = [formats]
@@ -367,7 +366,7 @@ class EditingRoom:
             timeline = to_timeline(cut, coverage, sound=self.sound)
         with self._files_lock:
             try:
-                written = write_all(timeline, self.output_dir, formats)
+                written, _ = deliver(timeline, self.output_dir, formats, check=False)
             except RoughcutError as exc:
                 raise RequestError(str(exc)) from None
         files = []

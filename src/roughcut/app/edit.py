@@ -1,8 +1,8 @@
 """Edit a project folder end to end: coverage → cut → timeline → files in the output folder.
 
-This is what ``roughcut edit`` and the pipeline call. The coverage comes from the project's real
-analysis (:func:`roughcut.analysis.analyze_project`: speech alignment, vision, text; cached in the
-store), unless a caller passes one, as tests do with
+This is what ``roughcut edit``, the editing room and the pipeline call. The coverage comes from the
+project's real analysis (:func:`roughcut.app.analyze.analyze_project`: speech alignment, vision,
+text; cached in the store), unless a caller passes one, as tests do with
 :func:`~roughcut.edit.coverage.coverage_from_demo_truth`.
 """
 
@@ -98,29 +98,44 @@ def edit_project(
     for ``style``, ``pace`` and idiom weights (``[edit.idioms]``) and defines styles
     (``[edit.styles.NAME]``); arguments override it. ``multicam`` (keyword arguments of
     :func:`~roughcut.edit.multicam.switch_multicam`) switches synchronised angles instead."""
-    from roughcut.export import FORMATS, check_round_trip, write_all
-
     project = Project.open(directory)
-    settings = project.config.get("edit", {})
+    settings = project.config.edit  # roughcut.config.EDIT_DEFAULTS where roughcut.toml says nothing
     if coverage is None:
-        from roughcut.analysis import project_coverage
+        from roughcut.app.analyze import project_coverage
 
         coverage = project_coverage(project.root)
-    merged_weights = {**settings.get("idioms", {}), **(weights or {})}
+    merged_weights = {**settings.idioms, **(weights or {})}
     if multicam is not None:
         cut = switch_multicam(coverage, **multicam)
     else:
         cut = edit_scene(
             coverage,
-            style=style or settings.get("style", "default"),
+            style=style or settings.style,
             weights=merged_weights,
             params=params,
             pins=resolve_pins(coverage, pins or {}),
-            pace=pace if pace is not None else settings.get("pace", "normal"),
+            pace=pace if pace is not None else settings.pace,
             j_cut_frames=j_cut_frames,
             l_cut_frames=l_cut_frames,
             styles=styles_from_config(project.config),
         )
     timeline = to_timeline(cut, coverage, sound=synced_sound(project, coverage))
-    paths = write_all(timeline, out_dir or project.output_dir, formats or FORMATS, burn_in=burn_in)
-    return EditResult(cut, timeline, paths, check_round_trip(timeline, paths))
+    paths, round_trip = deliver(timeline, out_dir or project.output_dir, formats, burn_in=burn_in)
+    return EditResult(cut, timeline, paths, round_trip)
+
+
+def deliver(
+    timeline: otio.schema.Timeline,
+    out_dir: str | Path,
+    formats: Iterable[str] | None = None,
+    *,
+    burn_in: bool = True,
+    check: bool = True,
+) -> tuple[dict[str, Path], dict[str, list[str]]]:
+    """Write ``timeline`` in ``formats`` (default: every one of :data:`roughcut.export.FORMATS`)
+    into ``out_dir``; with ``check``, read each timeline file back and list what is not
+    frame-exact, by format. Returns the files written and those problems."""
+    from roughcut.export import FORMATS, check_round_trip, write_all
+
+    paths = write_all(timeline, out_dir, list(formats or FORMATS), burn_in=burn_in)
+    return paths, (check_round_trip(timeline, paths) if check else {})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from roughcut.speech.span import SampleSpan
+from roughcut.media.span import SampleSpan
 
 #: webrtcvad accepts 8, 16, 32 and 48 kHz; roughcut analyses at 16 kHz.
 VAD_RATE = 16_000

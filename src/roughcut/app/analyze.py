@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from roughcut.edit.coverage import LineCoverage, LineInfo, SceneCoverage, TakeInfo
 from roughcut.errors import RoughcutError
@@ -37,6 +38,79 @@ class ProjectAnalysis:
     problems: list[str] = field(default_factory=list)
 
 
+@dataclass
+class TakesAnalysis:
+    """Speech and vision of every take: alignments (empty when speech did not run, ``note`` says
+    why), vision (:class:`~roughcut.vision.take.ProjectVision`), the ``"take:personN" → character``
+    mapping and per take the lines' visibility."""
+
+    alignments: dict  # take -> roughcut.speech.align.TakeAlignment
+    vision: Any  # roughcut.vision.take.ProjectVision
+    characters: dict[str, str]
+    visibility: dict  # take -> tuple[roughcut.vision.speakers.LineVisibility, ...]
+    note: str = ""
+
+
+def analyze_takes(
+    project: Project,
+    *,
+    store: Store | None = None,
+    workers: int | None = None,
+    fps: float | None = None,
+    width: int | None = None,
+    script: Script | None = None,
+    speech: bool = True,
+    tolerant: bool = False,
+) -> TakesAnalysis:
+    """Align ``script`` (default: the project's) to every take and analyse faces and who speaks.
+
+    ``fps`` and ``width`` default to ``roughcut.toml``'s ``[analysis]``. Without ``speech`` or a
+    screenplay, vision only; with ``tolerant``, a speech stage that cannot run (not installed, or
+    failing) leaves vision only too, with the reason in ``note``, instead of raising.
+    """
+    from roughcut.vision import analyze_project as analyze_vision
+    from roughcut.vision.speakers import SpokenLine, assign_characters, line_visibility
+
+    store = store if store is not None else Store()
+    alignments, note = {}, ""
+    if not speech:
+        note = "vision only (--no-speech)"
+    elif script is None and project.script is None:
+        note = "no screenplay in the project: vision only"
+    else:
+        alignments, note = _align(project, script, store, tolerant=tolerant)
+    vision = analyze_vision(project, store=store, workers=workers, fps=fps, width=width)
+    spoken = {
+        take: [SpokenLine(line.line_id, line.character, line.start_s, line.end_s) for line in a.lines]
+        for take, a in alignments.items()
+    }
+    characters = assign_characters(vision.takes, spoken, overrides=project.config.characters)
+    visibility = line_visibility(vision.takes, spoken, characters)
+    return TakesAnalysis(alignments, vision, characters, visibility, note)
+
+
+def _align(project: Project, script: Script | None, store: Store, *, tolerant: bool) -> tuple[dict, str]:
+    """Script alignment per take, or (with ``tolerant``) nothing and why it could not run."""
+    try:
+        from roughcut.speech.align import align_project
+    except ImportError as exc:
+        if not tolerant:
+            raise
+        return {}, f"speech alignment not available ({exc}): vision only"
+    if script is None:
+        from roughcut.script import read_script
+
+        script = read_script(project.script)
+    try:
+        return align_project(project, script, store=store), ""
+    except RoughcutError:
+        raise
+    except Exception as exc:  # the speech stage's own failure must not cost the vision results
+        if not tolerant:
+            raise
+        return {}, f"speech alignment failed ({type(exc).__name__}: {exc}): vision only"
+
+
 def analyze_project(
     project: Project, *, store: Store | None = None, workers: int | None = None
 ) -> ProjectAnalysis:
@@ -46,9 +120,6 @@ def analyze_project(
     """
     from roughcut.script import read_script
     from roughcut.script.analysis import analyze_lines
-    from roughcut.speech.align import align_project
-    from roughcut.vision import analyze_project as analyze_vision
-    from roughcut.vision.speakers import SpokenLine, assign_characters, line_visibility
 
     if project.script is None:
         raise RoughcutError(f"{project.root}: no screenplay (.fountain, .fdx or NAME: line .txt) found")
@@ -56,18 +127,12 @@ def analyze_project(
         raise RoughcutError(f"{project.root}: no takes (video files) found")
     store = store if store is not None else Store()
     script = read_script(project.script)
-    alignments = align_project(project, script, store=store)
+    takes = analyze_takes(project, store=store, workers=workers, script=script)
+    alignments, vision = takes.alignments, takes.vision
     problems = [f"{take}: {a.problem}" for take, a in alignments.items() if a.problem]
-    vision = analyze_vision(project, store=store, workers=workers)
     said = "\n".join(problems)  # a file both stages failed to read is said once
     problems += [str(error) for error in vision.errors if str(error) not in said]
-    spoken = {
-        take: [SpokenLine(line.line_id, line.character, line.start_s, line.end_s) for line in a.lines]
-        for take, a in alignments.items()
-    }
-    overrides = project.config.get("characters", {})
-    characters = assign_characters(vision.takes, spoken, overrides=overrides)
-    visibility = line_visibility(vision.takes, spoken, characters)
+    characters, visibility = takes.characters, takes.visibility
     text = analyze_lines(script, store=store)
     arousal = _arousal(project, alignments, store)
     return ProjectAnalysis(
@@ -216,13 +281,8 @@ def project_coverage(directory: str | Path, *, store: Store | None = None) -> Sc
     instead (the demo's ground truth, or coverage logged by hand), without analysing the takes.
     """
     project = Project.open(directory)
-    source = project.config.get("coverage", "analysis")
-    if source == "truth":
+    if project.config.coverage == "truth":  # roughcut.config checked it is "analysis" or "truth"
         from roughcut.edit.coverage import coverage_from_demo_truth
 
         return coverage_from_demo_truth(project.root)
-    if source != "analysis":
-        raise RoughcutError(
-            f'{project.root / "roughcut.toml"}: coverage = {source!r}; use "analysis" or "truth"'
-        )
     return scene_coverage(analyze_project(project, store=store))
