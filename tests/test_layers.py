@@ -19,6 +19,8 @@ import roughcut
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("door", ("roughcut._cli", "roughcut.web", "roughcut.__main__")),
     ("application", ("roughcut.app", "roughcut.demo")),
+    # picture tools write their files through the one writer of ``export.files``
+    ("stage picture", ("roughcut.picture",)),
     ("stage export", ("roughcut.export",)),
     ("stage edit", ("roughcut.edit",)),
     ("stage vision", ("roughcut.vision",)),
@@ -27,7 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("stage script", ("roughcut.script",)),
     ("stage text", ("roughcut.text",)),
     ("project", ("roughcut.project", "roughcut.config")),
-    ("base", ("roughcut.media", "roughcut.store", "roughcut.progress", "roughcut.errors")),
+    ("base", ("roughcut.media", "roughcut.store", "roughcut._codec", "roughcut.progress", "roughcut.errors")),
 )
 #: Modules placed by their exact name only (a prefix here would hide a new top-level module).
 EXACT = {"roughcut": "base"}
