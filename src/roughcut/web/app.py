@@ -99,10 +99,6 @@ MAX_BODY = 1 << 20
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _refuse(status: int, message: str) -> JSONResponse:
-    return _error(status, message)
-
-
 class _Guard:
     """Refuses requests that do not come from the room's own page: a ``Host`` that is not the
     loopback name and port served, a state change without ``Content-Type: application/json``, an
@@ -117,7 +113,7 @@ class _Guard:
             return
         problem = self.problem(scope)
         if problem:
-            await _refuse(*problem)(scope, receive, send)
+            await _error(*problem)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
