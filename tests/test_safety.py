@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from roughcut._cli import main
 from roughcut.errors import ConfigError, RoughcutError
-from roughcut.export.files import MANIFEST, OutputDir, made_files
+from roughcut.export.files import MANIFEST, OutputDir, made_files, shown_name
 from roughcut.project import Project, write_config
 
 SCRIPT = "INT. ROOM - DAY\n\nNORA\nHello.\n\nSAM\nHi.\n"
@@ -23,6 +23,16 @@ SCRIPT = "INT. ROOM - DAY\n\nNORA\nHello.\n\nSAM\nHi.\n"
 
 # ----------------------------------------------------------------------------------------------
 # The one writer
+
+
+def test_a_part_file_shows_under_the_name_it_becomes(tmp_path: Path) -> None:
+    out = OutputDir(tmp_path)
+    for name in ("scene_1.mp4", "scene 2.take.fcpxml"):
+        with out.writing(name) as part:
+            assert part.name != name
+            assert shown_name(part) == name  # what a progress bar prints while it is written
+            part.write_bytes(b"x")
+    assert shown_name(tmp_path / ".hidden") == ".hidden"
 
 
 def test_a_link_in_the_output_folder_is_never_followed(tmp_path: Path) -> None:

@@ -52,6 +52,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def shown_name(path: str | Path) -> str:
+    """The name a user knows ``path`` by: a part file being written (``.scene_1.rc-part-1a2b.mp4``)
+    shows as the file it becomes (``scene_1.mp4``); any other name as it is."""
+    name = Path(path).name
+    if name.startswith(".") and _PART in name:
+        stem, _, rest = name[1:].partition(_PART)
+        return stem + Path(rest).suffix
+    return name
+
+
 def made_files(root: str | Path) -> dict[str, str | None]:
     """The files roughcut made in the output folder ``root``: name → SHA-256 of what it wrote
     (``None`` for a name listed by an older roughcut, which kept names only). Empty when there is no

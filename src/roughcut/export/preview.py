@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from roughcut.errors import MediaError
 from roughcut.export.adapters import timeline_rate
+from roughcut.export.files import shown_name
 from roughcut.media import read_audio
 from roughcut.media.container import encode_audio
 from roughcut.media.rates import snap_frame_rate
@@ -171,7 +172,7 @@ def render_preview(
         record = 0
         frame_time_base = Fraction(rate.denominator, rate.numerator)
         with new_progress() as bar:
-            task = bar.add_task(f"Rendering {path.name}", total=total)
+            task = bar.add_task(f"Rendering {shown_name(path)}", total=total)
             for item in video_track:
                 frames = round(item.duration().value)
                 lines = item.metadata.get("roughcut", {}).get("lines", [])
