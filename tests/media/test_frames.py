@@ -92,3 +92,16 @@ def test_skipping_non_reference_frames_keeps_one_exact_frame_per_interval(demo_p
         assert 0 <= b.index - a.index <= 1
         exact = next(read_frames(take, width=160, start_frame=b.index, end_frame=b.index + 1))
         assert np.array_equal(exact.image, b.image)
+
+
+def test_reading_from_a_frame_gives_the_frames_a_whole_read_gives(media_dir: Path) -> None:
+    # GRID's MPEG-1 program streams seek by bytes and land after their target (even a seek to 0
+    # lands on frame 12): a read from frame N must still start at N with N's picture.
+    for path in [*sorted((media_dir / "grid").glob("*.mpg"))[:3], media_dir / "video" / "testvideo.mp4"]:
+        whole = {f.index: f.image.astype(np.int16) for f in read_frames(path, width=64, end_frame=80)}
+        for start in (1, 13, 40, 70):  # GRID clips hold 75 frames
+            part = list(read_frames(path, width=64, start_frame=start, end_frame=start + 3))
+            assert [f.index for f in part] == [start, start + 1, start + 2], (path.name, start)
+            for frame in part:
+                assert np.abs(frame.image.astype(np.int16) - whole[frame.index]).mean() < 1.0, path.name
+        assert list(read_frames(path, width=64, start_frame=100_000)) == []  # past the end: nothing

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -123,6 +123,36 @@ def small_grey_picture(frame: av.VideoFrame, size: tuple[int, int]) -> np.ndarra
     return cv2.cvtColor(small.to_ndarray(format="rgb24"), cv2.COLOR_RGB2GRAY).astype(np.float32)
 
 
+def _decode_from(
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    start_frame: int,
+    rate: Fraction,
+    origin: Fraction,
+    index_of: Callable[[av.VideoFrame, int], int],
+    from_start: Callable[[], Iterator[av.VideoFrame]],
+) -> Iterator[av.VideoFrame]:
+    """Decoded frames of ``stream`` from at or before ``start_frame``. A seek lands on the keyframe
+    before its target in most containers, but in some (MPEG program streams, seeking by bytes) it
+    lands after: then it seeks a second earlier, then two, ..., then decodes the file from its start
+    (``from_start``, a fresh opening: such a file cannot seek back to its first frame either)."""
+    back = Fraction(0)
+    while start_frame > 0:
+        target = origin + Fraction(start_frame) / rate - back
+        if target <= origin:
+            yield from from_start()
+            return
+        container.seek(int(target / stream.time_base), stream=stream, backward=True, any_frame=False)
+        decoded = container.decode(stream)
+        first = next(decoded, None)
+        if first is not None and index_of(first, -1) <= start_frame:
+            yield first
+            yield from decoded
+            return
+        back = max(Fraction(1), back * 2)
+    yield from container.decode(stream)
+
+
 def read_frames(
     path: str | Path,
     *,
@@ -152,7 +182,8 @@ def read_frames(
     Raises :class:`~roughcut.errors.MediaError` when the file cannot be decoded.
     """
     path = Path(path)
-    with open_media(path) as container:
+
+    def video_of(container: av.container.InputContainer) -> av.video.stream.VideoStream:
         if not container.streams.video:
             raise MediaError(path, "holds no video stream")
         stream = container.streams.video[0]
@@ -161,6 +192,14 @@ def read_frames(
             stream.codec_context.thread_count = threads
         if skip_nonreference:
             stream.codec_context.skip_frame = "NONREF"
+        return stream
+
+    def from_start() -> Iterator[av.VideoFrame]:
+        with open_media(path) as fresh:
+            yield from fresh.decode(video_of(fresh))
+
+    with open_media(path) as container:
+        stream = video_of(container)
         rate = snap_frame_rate(stream.average_rate or stream.guessed_rate or stream.base_rate)
         if rate is None:
             raise MediaError(path, "video stream has no frame rate")
@@ -175,19 +214,19 @@ def read_frames(
         small_upright = analysis_size(stored_w, stored_h, target_width=between_width, sample_aspect_ratio=sar)
         small_turned = analysis_size(stored_h, round(stored_w * sar), target_width=between_width)
         between: list[tuple[int, np.ndarray]] = []
-        if start_frame > 0:
-            target_pts = int((origin + Fraction(start_frame) / rate) / time_base)
-            container.seek(target_pts, stream=stream, backward=True, any_frame=False)
+
+        def index_of(frame: av.VideoFrame, previous: int) -> int:
+            if frame.pts is None:
+                return previous + 1
+            return int((Fraction(frame.pts) * time_base - origin) * rate + Fraction(1, 2))
+
         last_index = -1
         last_interval = -1
         rotation: int | None = None
         try:
-            for frame in container.decode(stream):
-                if frame.pts is None:
-                    index = last_index + 1
-                else:
-                    exact = (Fraction(frame.pts) * time_base - origin) * rate
-                    index = int(exact + Fraction(1, 2))
+            frames = _decode_from(container, stream, start_frame, rate, origin, index_of, from_start)
+            for frame in frames:
+                index = index_of(frame, last_index)
                 last_index = index
                 if index < start_frame:
                     continue
