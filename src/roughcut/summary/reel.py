@@ -73,10 +73,15 @@ def _performance(alignment: Any, line_id: str) -> Any:
 
 def take_words(alignment: Any) -> list[tuple[str, float, float]]:
     """Every word heard in a take, ``(text, start_s, end_s)`` in time order: the script words of
-    every aligned performance and the recogniser's words (ad-libs)."""
+    every aligned performance, and the recogniser's words that overlap none of them (ad-libs; the
+    recogniser's own timing of a script word is coarser than the alignment's and is not used)."""
     words = [(w.text, w.start_s, w.end_s) for line in alignment.lines for w in line.words]
+    spans = sorted((s, e) for _, s, e in words)
     rate = alignment.lines[0].sample_rate if alignment.lines else 16000
-    words += [(text, start / rate, end / rate) for text, start, end in getattr(alignment, "recognised", ())]
+    for text, start, end in getattr(alignment, "recognised", ()):
+        a, b = start / rate, end / rate
+        if not any(s < b and a < e for s, e in spans):
+            words.append((text, a, b))
     return sorted(words, key=lambda w: (w[1], w[2]))
 
 
