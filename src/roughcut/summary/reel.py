@@ -4,8 +4,8 @@ Each line of the scene is said in the take the editor chose for it (:func:`rough
 the idioms' Viterbi cut) and scored by importance (:func:`line_importance`): its emotional intensity
 (the text's), the voice's arousal in that take, an emotion other than neutral, the scene's emotional
 climax and its turning point (where the smoothed valence changes most, see
-:func:`roughcut.script.analysis.scene_arc`). The turning point, the climax and each character's best
-line are taken first, then the rest by score, while their shortest clips still fit the request.
+:func:`roughcut.script.analysis.scene_arc`). The turning point, each character's best line and the
+climax are taken first, then the rest by score, while their shortest clips still fit the request.
 
 A line's clip holds all its words and is cut inside the pauses either side of it (:func:`line_window`):
 never before the end of the word before it in the take, never after the start of the next, so no
@@ -356,12 +356,12 @@ def scene_reel(
     importance = line_importance(coverage, takes, text)
     order = sorted(windows, key=lambda i: -importance[i].score)
     first: list[str] = []
-    for key in ("turning point", "climax"):
-        first += [i for i in order if importance[i].parts[key] and i not in first]
+    first += [i for i in order if importance[i].parts["turning point"]]
     by_character: dict[str, str] = {}
     for line_id in order:
         by_character.setdefault(coverage.line(line_id).character, line_id)
     first += [i for i in by_character.values() if i not in first]
+    first += [i for i in order if importance[i].parts["climax"] and i not in first]
     chosen: list[str] = []
     used = 0
     for line_id in [*first, *(i for i in order if i not in first)]:

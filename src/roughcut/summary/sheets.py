@@ -303,15 +303,22 @@ def contact_sheets(
 
 
 def _scene_pages(scene: Any, takes: list[str], moments: Mapping[str, list[Moment]], pictures, columns: int):  # type: ignore[no-untyped-def]
-    """The cover page of ``scene`` and its sheet: each line once, from the take whose frame of it
-    comes first in ``takes`` order among the sharp ones (a soft one only when no other holds it)."""
+    """The cover page of ``scene`` and its sheet: each line once, from the take that shows it best
+    (sharp, its speaker on screen, the tightest framing; the first of ``takes`` on a tie)."""
+    from roughcut.edit.coverage import SHOT_SIZES, shot_size_index
+
+    def rank(moment: Moment) -> tuple[bool, bool, int]:
+        seen = isinstance(moment.people, tuple) and moment.character in moment.people
+        size = shot_size_index(moment.shot_size) if moment.shot_size else len(SHOT_SIZES)
+        return (moment.soft, not seen, size)
+
     best: dict[str, Moment] = {}
     for take in takes:
         for moment in moments[take]:
             if moment.line_id is None:
                 continue
             held = best.get(moment.line_id)
-            if held is None or (held.soft and not moment.soft):
+            if held is None or rank(moment) < rank(held):
                 best[moment.line_id] = moment
     ordered = [best[line.id] for line in scene.lines if line.id in best]
     rows = [
@@ -325,6 +332,8 @@ def _scene_pages(scene: Any, takes: list[str], moments: Mapping[str, list[Moment
     missing = [line.id for line in scene.lines if line.id not in best]
     if missing:
         rows.append(f"Not found in any take: {', '.join(missing)}")
+    rows.append("Lines:")
+    rows += [f"    {line.id}  {line.character}: {line.text}" for line in scene.lines]
     strip = [
         pictures[(t, moments[t][0].frame)]
         for t in takes
@@ -334,7 +343,7 @@ def _scene_pages(scene: Any, takes: list[str], moments: Mapping[str, list[Moment
     cover = cover_figure(f"Scene {scene.number}: {heading}", rows, strip)
     sheet = sheet_figure(
         f"Scene {scene.number}: {heading}",
-        "each line once, from the first sharp take that holds it",
+        "each line once, from the take that shows it best: sharp, the speaker seen, the tightest framing",
         _tiles(ordered, pictures),
         columns=columns,
     )
