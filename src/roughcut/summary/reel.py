@@ -308,6 +308,25 @@ def build_cut(
     )
 
 
+def summary_timeline(
+    cut: Cut, coverage: SceneCoverage, name: str, kind: str, requested_frames: int, choices: list[dict]
+) -> Any:
+    """The OTIO timeline of a summary ``cut`` (:func:`roughcut.edit.timeline.to_timeline`) named
+    ``name``, with ``metadata["roughcut"]["summary"]``: its ``kind``, the frames asked for and made,
+    and the ``choices`` with their reasons."""
+    from roughcut.edit.timeline import to_timeline
+
+    timeline = to_timeline(cut, coverage)
+    timeline.name = name
+    timeline.metadata["roughcut"]["summary"] = {
+        "kind": kind,
+        "requested_frames": requested_frames,
+        "frames": cut.duration_frames,
+        "choices": choices,
+    }
+    return timeline
+
+
 def scene_reel(
     coverage: SceneCoverage,
     alignments: Mapping[str, Any],
@@ -329,7 +348,6 @@ def scene_reel(
     :data:`roughcut.export.FORMATS`). The length is exact to the frame when the chosen lines' pauses
     allow; ``notes`` say when they do not."""
     from roughcut.edit.editor import edit_scene, timeline_format
-    from roughcut.edit.timeline import to_timeline
 
     if not math.isfinite(seconds) or seconds <= 0:
         raise ConfigError(f"reel length {seconds} s: expected a positive number of seconds")
@@ -410,16 +428,10 @@ def scene_reel(
                 reasons=importance[cut_line.line_id].reasons,
             )
         )
-    timeline = to_timeline(reel, coverage)
-    timeline.name = f"Scene {coverage.scene} - summary {seconds:g} s"
-    timeline.metadata["roughcut"]["summary"] = {
-        "kind": "scene reel",
-        "requested_frames": target,
-        "frames": total,
-        "choices": [
-            {"line": c.line_id, "score": round(c.score, 4), "reasons": list(c.reasons)} for c in clips
-        ],
-    }
+    choices = [{"line": c.line_id, "score": round(c.score, 4), "reasons": list(c.reasons)} for c in clips]
+    timeline = summary_timeline(
+        reel, coverage, f"Scene {coverage.scene} - summary {seconds:g} s", "scene reel", target, choices
+    )
     result = ReelResult(coverage.scene, rate, target, total, clips, reel, timeline, notes=notes)
     if out_dir is not None:
         from roughcut.export import FORMATS, write_all

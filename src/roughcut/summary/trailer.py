@@ -28,7 +28,7 @@ from typing import Any
 
 from roughcut.edit.coverage import SceneCoverage, shot_size_index
 from roughcut.errors import ConfigError, RoughcutError
-from roughcut.summary.reel import MIN_HANDLE_FRAMES, LineWindow, build_cut, line_window
+from roughcut.summary.reel import MIN_HANDLE_FRAMES, LineWindow, build_cut, line_window, summary_timeline
 
 #: Weights of a moment's strength: text intensity, voice arousal, closeness of the shot, a question,
 #: a reveal.
@@ -199,7 +199,6 @@ def trailer(
     ``out_dir``, writes ``<name>.<ext>`` in ``formats`` (default the OTIO timeline and the preview
     MP4) and ``<name>.html``, the reasons, there."""
     from roughcut.edit.editor import timeline_format
-    from roughcut.edit.timeline import to_timeline
 
     if not math.isfinite(seconds) or seconds <= 0:
         raise ConfigError(f"trailer length {seconds} s: expected a positive number of seconds")
@@ -249,23 +248,17 @@ def trailer(
         style="trailer",
         warnings=notes,
     )
-    timeline = to_timeline(chosen_cut, merged)
-    timeline.name = f"Trailer {seconds:g} s"
-    timeline.metadata["roughcut"]["summary"] = {
-        "kind": "trailer",
-        "requested_frames": target,
-        "frames": total,
-        "moments": [
-            {
-                "scene": m.scene,
-                "line": m.line_id,
-                "take": m.take,
-                "strength": round(m.strength, 4),
-                "reasons": list(m.reasons),
-            }
-            for m in ordered
-        ],
-    }
+    choices = [
+        {
+            "scene": m.scene,
+            "line": m.line_id,
+            "take": m.take,
+            "strength": round(m.strength, 4),
+            "reasons": list(m.reasons),
+        }
+        for m in ordered
+    ]
+    timeline = summary_timeline(chosen_cut, merged, f"Trailer {seconds:g} s", "trailer", target, choices)
     result = TrailerResult(rate, target, total, ordered, cuts, timeline, notes=notes)
     if out_dir is not None:
         from roughcut.export import write_all
