@@ -43,3 +43,32 @@ def test_reel_command(demo_project: Path, demo_cache: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "(asked 240 frames)" in result.output and "scene 1: 240 frames" in result.output
     assert (out / "scene_1_summary.otio").is_file()
+
+
+def test_trailer_and_sheets_commands(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
+    from roughcut._cli.summary import EXPORTS
+    from roughcut.export import FORMATS
+
+    assert EXPORTS == FORMATS
+    out = tmp_path / "out"
+    args = [
+        "-q",
+        "summary",
+        "trailer",
+        str(demo_project),
+        "--length",
+        "12",
+        "--no-preview",
+        "--out",
+        str(out),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        "trailer: " in result.output and (out / "trailer.html").is_file() and (out / "trailer.otio").is_file()
+    )
+    assert not (out / "trailer.mp4").exists()
+    args = ["-q", "summary", "sheets", str(demo_project), "--no-speech", "--every", "20", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "(4 pages)" in result.output and (out / "dailies.pdf").is_file()
