@@ -48,8 +48,6 @@ REVEAL_WORDS = frozenset(
         "promise",
         "told",
         "tell",
-        "real",
-        "whole",
         "mistake",
         "nobody",
         "everything",
