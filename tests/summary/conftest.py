@@ -1,4 +1,4 @@
-"""The demo's analysis, read once for the summary tests from the store the session analysed."""
+"""The demo's analysis, read once per session for the summary tests from the store the session analysed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_analysis(demo_project: Path, analysed_demo_store: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The demo's :class:`~roughcut.app.analyze.ProjectAnalysis`, from a copy of the analysed store
     (nothing is analysed again)."""
@@ -25,7 +25,7 @@ def demo_analysis(demo_project: Path, analysed_demo_store: Path, tmp_path_factor
         store.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_coverage(demo_analysis):  # type: ignore[no-untyped-def]
     from roughcut.app import scene_coverage
 
