@@ -53,6 +53,15 @@ def test_demo_dailies_has_a_cover_and_a_page_per_take(
             assert line["id"] in page and f"{line['character']}:" in page
         assert "SOFT" not in page  # the demo is sharp
     assert set(result.pngs) == {"scene 1", *(t["file"] for t in truth["takes"])}
+    # the take page renders to a picture holding its frames (not a blank page)
+    import numpy as np
+
+    document = pdfium.PdfDocument(str(result.pdf))
+    try:
+        picture = np.asarray(document[1].render(scale=0.5).to_pil().convert("L"), dtype=np.float32)
+    finally:
+        document.close()
+    assert picture.shape[1] > picture.shape[0] > 250 and (picture < 128).mean() > 0.2
 
 
 def test_real_footage_without_a_script(media_dir: Path, tmp_path: Path) -> None:
