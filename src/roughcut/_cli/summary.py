@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ def _out(project_dir: Path, out: Path | None) -> Path:
     return out or Project.open(project_dir).output_dir
 
 
-def _say(problems) -> None:  # type: ignore[no-untyped-def]
+def _say(problems: Iterable[object]) -> None:
     for problem in problems:
         console.print(f"[yellow]warning:[/yellow] {problem}", highlight=False)
 

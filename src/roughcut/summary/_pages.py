@@ -7,8 +7,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: A page is A4 landscape, in inches.
 PAGE_SIZE = (11.69, 8.27)
@@ -44,7 +49,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def sheet_figure(title: str, subtitle: str, tiles: Sequence[Tile], *, columns: int = 4):  # type: ignore[no-untyped-def]
+def sheet_figure(title: str, subtitle: str, tiles: Sequence[Tile], *, columns: int = 4) -> Figure:
     """A page (matplotlib ``Figure``) of ``tiles`` in a grid ``columns`` wide under ``title`` and
     ``subtitle``; each tile's label lines below its picture."""
     from matplotlib.figure import Figure
@@ -98,7 +103,7 @@ def sheet_figure(title: str, subtitle: str, tiles: Sequence[Tile], *, columns: i
     return figure
 
 
-def cover_figure(title: str, rows: Sequence[str], images: Sequence[np.ndarray] = ()):  # type: ignore[no-untyped-def]
+def cover_figure(title: str, rows: Sequence[str], images: Sequence[np.ndarray] = ()) -> Figure:
     """A cover page: ``title``, lines of text ``rows`` and a strip of ``images`` (up to six) below."""
     from matplotlib.figure import Figure
 
@@ -115,13 +120,13 @@ def cover_figure(title: str, rows: Sequence[str], images: Sequence[np.ndarray] =
     return figure
 
 
-def save_png(figure, path) -> None:  # type: ignore[no-untyped-def]
+def save_png(figure: Figure, path: str | Path) -> None:
     """Write ``figure`` as a PNG at 100 dots per inch to ``path`` (a path the caller's
     :class:`~roughcut.export.files.OutputDir` hands out)."""
     figure.savefig(path, format="png", dpi=100, bbox_inches="tight", pad_inches=0.15)
 
 
-def grab_frames(path, frames: Sequence[int], *, width: int = 320) -> dict[int, np.ndarray]:  # type: ignore[no-untyped-def]
+def grab_frames(path: str | Path, frames: Sequence[int], *, width: int = 320) -> dict[int, np.ndarray]:
     """The pictures (RGB uint8, ``width`` pixels wide) of native frames ``frames`` of the video
     ``path``: one decode from the keyframe before the first wanted frame, seeking again across long
     stretches with nothing wanted."""

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -334,7 +335,7 @@ def evaluate_keyframes(
 # Storyboard and timeline
 
 
-def keyframe_timeline(summary: KeyframeSummary):  # type: ignore[no-untyped-def]
+def keyframe_timeline(summary: KeyframeSummary) -> Any:
     """An OTIO timeline of the whole video on ``V1`` with a marker (one frame long) at each keyframe,
     named by its timecode, its shot's frame range in the marker's ``metadata["roughcut"]``."""
     import opentimelineio as otio

@@ -302,7 +302,13 @@ def contact_sheets(
     return result
 
 
-def _scene_pages(scene: Any, takes: list[str], moments: Mapping[str, list[Moment]], pictures, columns: int):  # type: ignore[no-untyped-def]
+def _scene_pages(
+    scene: Any,
+    takes: list[str],
+    moments: Mapping[str, list[Moment]],
+    pictures: Mapping[tuple[str, int], np.ndarray],
+    columns: int,
+) -> tuple[Any, Any]:
     """The cover page of ``scene`` and its sheet: each line once, from the take that shows it best
     (sharp, its speaker on screen, the tightest framing; the first of ``takes`` on a tie)."""
     from roughcut.edit.coverage import SHOT_SIZES, shot_size_index
