@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("application", ("roughcut.app", "roughcut.demo")),
     # picture tools write their files through the one writer of ``export.files``
     ("stage picture", ("roughcut.picture",)),
+    ("stage summary", ("roughcut.summary",)),  # reads analyses, writes through export's one writer
     ("stage export", ("roughcut.export",)),
     ("stage edit", ("roughcut.edit",)),
     ("stage vision", ("roughcut.vision",)),
