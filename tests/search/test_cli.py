@@ -102,3 +102,19 @@ def test_the_room_answers_searches_with_thumbnails(demo_copy: Path) -> None:
         client.get("/media/search-thumb", params={"take": "../etc/passwd", "frame": "1"}).status_code == 404
     )
     assert client.get("/api/search", params={"q": "x"}, headers={"Host": "evil.example"}).status_code == 403
+
+
+def test_the_cut_s_ale_and_otio_carry_the_take_log(demo_copy: Path) -> None:
+    """``roughcut edit`` on the analysed project: each take of the ALE and of the OTIO metadata holds
+    the log's fields beside the cut's own columns."""
+    from roughcut.app import edit_project
+
+    result = edit_project(demo_copy, formats=["otio", "ale"])
+    ale = otio.adapters.read_from_file(str(result.paths["ale"]), adapter_name="ale", fps=24000 / 1001)
+    columns = {clip.name: clip.metadata["ALE"] for clip in ale}
+    assert columns["A01_wide"]["Shot Sizes"] == "MS" and columns["A01_wide"]["Scene"] == "1"
+    assert "telemetry" in columns["C01_grace_cu"]["Words Said"].lower()
+    assert columns["B01_nora_cu"]["Shot Size"] == "CU"  # the cut's own columns stay
+    cut = otio.adapters.read_from_file(str(result.paths["otio"]))
+    logs = {t["name"]: t["log"] for t in cut.metadata["roughcut"]["takes"]}
+    assert logs["takes/B02_nora_cu_fast.mp4"]["Lines"] == "1.1 1.2 1.3 1.4 1.5 1.6 1.7 1.8"

@@ -165,3 +165,20 @@ def write_take_log(
         _ale.fix(part, rate, drop_frame=False)
     written["ale"] = out.path(f"{name}.ale")
     return written
+
+
+def log_timeline_takes(timeline: Any, project: Project, *, store: Store | None = None) -> None:
+    """Add the per-take log (:class:`~roughcut.search.log.TakeLog` columns: scene, lines, characters,
+    persons, shot sizes, emotion, words said) to each take of a cut's timeline metadata
+    (``metadata["roughcut"]["takes"][i]["log"]``), from the project's analysis (cached); the cut's
+    ALE and OTIO then carry it."""
+    from roughcut.search.log import take_logs
+
+    logs = {log.take: log.columns() for log in take_logs(project_records(project, store=store))}
+    meta = timeline.metadata.get("roughcut", {})
+    takes = list(meta.get("takes", []))
+    for take in takes:
+        if take["name"] in logs:
+            take["log"] = {k: v for k, v in logs[take["name"]].items() if k != "Take"}
+    meta["takes"] = takes
+    timeline.metadata["roughcut"] = meta
