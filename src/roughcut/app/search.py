@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from roughcut.project import Project
-from roughcut.search.index import SearchIndex, SearchResult
+from roughcut.search.index import FILE_NAME, SearchIndex, SearchResult
 from roughcut.search.records import SearchRecord, records_from_analysis
 from roughcut.store import Store
 
@@ -64,11 +64,7 @@ class ProjectSearch:
             records = project_records(self.project, store=store)
         self.records = list(records)
         if index is None:
-            index = (
-                SearchIndex(Path(store.path).with_name("search.sqlite"))
-                if store is not None
-                else SearchIndex()
-            )
+            index = SearchIndex(Path(store.path).with_name(FILE_NAME)) if store is not None else SearchIndex()
         self.index = index
         self.key = index.load(self.records)
         self.paths = {self.project.take_name(t): t for t in self.project.takes}

@@ -10,6 +10,7 @@ import io
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import opentimelineio as otio
@@ -36,7 +37,7 @@ class TakeLog:
     shot_sizes: tuple[str, ...]
     emotions: tuple[str, ...]
     words_said: str
-    frame_rate: object = None
+    frame_rate: Fraction | None = None
     frames: int = 0
 
     def columns(self) -> dict[str, str]:

@@ -9,6 +9,7 @@ text's emotion); they are plain data, so a test or a benchmark can make them wit
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -76,12 +77,12 @@ class SearchRecord(SampleSpan):
     @property
     def start_frame(self) -> int:
         """First frame of the stretch (rounded down), at :attr:`frame_rate`."""
-        return (Fraction(self.start, self.sample_rate) * self.frame_rate).__floor__()
+        return math.floor(Fraction(self.start, self.sample_rate) * self.frame_rate)
 
     @property
     def end_frame(self) -> int:
         """Frame after the stretch's last (rounded up, exclusive), at :attr:`frame_rate`."""
-        return (Fraction(self.end, self.sample_rate) * self.frame_rate).__ceil__()
+        return math.ceil(Fraction(self.end, self.sample_rate) * self.frame_rate)
 
 
 def _scene_of_lines(script: Any) -> dict[str, str]:
