@@ -19,6 +19,8 @@ import roughcut
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("door", ("roughcut._cli", "roughcut.web", "roughcut.__main__")),
     ("application", ("roughcut.app", "roughcut.demo")),
+    # search reads every stage's results and writes its bins through export's one writer
+    ("stage search", ("roughcut.search",)),
     # picture tools write their files through the one writer of ``export.files``
     ("stage picture", ("roughcut.picture",)),
     ("stage summary", ("roughcut.summary",)),  # reads analyses, writes through export's one writer

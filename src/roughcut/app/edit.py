@@ -100,6 +100,7 @@ def edit_project(
     :func:`~roughcut.edit.multicam.switch_multicam`) switches synchronised angles instead."""
     project = Project.open(directory)
     settings = project.config.edit  # roughcut.config.EDIT_DEFAULTS where roughcut.toml says nothing
+    analysed = coverage is None and project.config.coverage != "truth"
     if coverage is None:
         from roughcut.app.analyze import project_coverage
 
@@ -120,6 +121,10 @@ def edit_project(
             styles=styles_from_config(project.config),
         )
     timeline = to_timeline(cut, coverage, sound=synced_sound(project, coverage))
+    if analysed:  # the per-take log's fields (scene, persons, words said...) from the cached analysis
+        from roughcut.app.search import log_timeline_takes
+
+        log_timeline_takes(timeline, project)
     paths, round_trip = deliver(timeline, out_dir or project.output_dir, formats, burn_in=burn_in)
     return EditResult(cut, timeline, paths, round_trip)
 

@@ -12,8 +12,10 @@ given to the adapter by :func:`roughcut.export.adapters.write_ale`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from roughcut.export._media import timecode
@@ -30,6 +32,18 @@ ALE_RATES = {
     Fraction(60000, 1001): "59.94",
     Fraction(60): "60",
 }
+
+
+#: The per-take log's columns (:mod:`roughcut.search.log`) the ALE of a cut adds to its own, when the
+#: timeline's takes carry them (``metadata["roughcut"]["takes"][i]["log"]``).
+LOG_COLUMNS = ("Scene", "Persons", "Shot Sizes", "Emotion", "Words Said")
+
+
+def log_columns(take: Mapping[str, Any]) -> dict[str, str]:
+    """The per-take log's columns of a take of a timeline's metadata, on one line each (an ALE cell
+    holds no tab or line break); none when the take carries no log."""
+    log = take.get("log") or {}
+    return {name: " ".join(str(log[name]).split()) for name in LOG_COLUMNS if name in log}
 
 
 def video_format(width: int, height: int) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
-from roughcut.export import _fcpx_exact
+from roughcut.export import _ale, _fcpx_exact
 from roughcut.export._media import is_drop_frame, timecode
 from roughcut.media.rates import timecode_to_frame
 
@@ -184,6 +184,7 @@ def _ale_columns(take: dict, used: dict[str, list[str]], tape: str) -> dict[str,
         "Used For Lines": " ".join(used.get(take["name"], [])),
         "Frame Rate": take["frame_rate"],
         "Image Size": f"{take['width']}x{take['height']}",
+        **_ale.log_columns(take),
     }
 
 

@@ -241,6 +241,9 @@ def create_app(project_dir: str | Path, *, room: EditingRoom | None = None) -> S
         Route("/files/{name:path}", output_file),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+    from roughcut.web.search import routes as search_routes  # the search box (web/search.py)
+
+    routes[-1:-1] = search_routes(room.root)
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
