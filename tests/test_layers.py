@@ -21,6 +21,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("application", ("roughcut.app", "roughcut.demo")),
     # picture tools write their files through the one writer of ``export.files``
     ("stage picture", ("roughcut.picture",)),
+    # alternate versions (temp ADR, clean versions) build on speech and audio
+    ("stage alternate", ("roughcut.alternate",)),
     ("stage export", ("roughcut.export",)),
     ("stage edit", ("roughcut.edit",)),
     ("stage vision", ("roughcut.vision",)),

@@ -16,10 +16,16 @@ SPECTRUM_SEGMENT_S = 0.032
 EQ_SMOOTH_OCTAVES = 1 / 3
 EQ_LIMIT_DB = 12.0
 EQ_TAPS = 511
-#: Room tone: the take's pauses lose this much at each edge (seconds) and are joined with
+#: Room tone: speech is widened by this much at each edge (seconds); pieces are joined with
 #: crossfades of ``ROOM_TONE_FADE_S``.
 ROOM_TONE_MARGIN_S = 0.05
 ROOM_TONE_FADE_S = 0.05
+#: Room tone is judged in blocks of this length (seconds); blocks more than this many dB above the
+#: quietest fifth of the pauses are not room tone, and runs shorter than ``ROOM_TONE_MIN_S`` are
+#: too short to loop.
+ROOM_TONE_BLOCK_S = 0.05
+ROOM_TONE_SPREAD_DB = 6.0
+ROOM_TONE_MIN_S = 0.1
 
 
 def line_loudness(samples: np.ndarray, sample_rate: int) -> float:
@@ -65,22 +71,39 @@ def apply_curve(samples: np.ndarray, sample_rate: int, freqs: np.ndarray, gains_
     return signal.fftconvolve(samples, taps, mode="same").astype(np.float32)
 
 
+def _block_db(samples: np.ndarray, block: int) -> np.ndarray:
+    count = len(samples) // block
+    power = np.mean(np.square(samples[: count * block].reshape(count, block), dtype=np.float64), axis=1)
+    return 10 * np.log10(power + 1e-12)
+
+
 def room_tone_spans(samples: np.ndarray, sample_rate: int) -> list[tuple[int, int]]:
-    """The stretches of a take with no speech (Silero VAD), less a margin at each edge, in samples;
-    the quietest tenth of 50 ms blocks when the take has no pause."""
-    speech = voice_activity(samples, sample_rate)
+    """The steady room tone of a take, in samples: 50 ms blocks outside speech (Silero VAD, less a
+    margin at each edge) no louder than ``ROOM_TONE_SPREAD_DB`` above the quietest fifth of them
+    (so breaths, clicks and coughs in the pauses are left out); joined into runs of at least
+    ``ROOM_TONE_MIN_S``. The quietest blocks anywhere when the take has no such pause."""
+    block = round(ROOM_TONE_BLOCK_S * sample_rate)
     margin = round(ROOM_TONE_MARGIN_S * sample_rate)
-    edges = [0] + [x for s in speech for x in (s.start, s.end)] + [len(samples)]
-    spans = [(a + margin, b - margin) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a > 2 * margin + margin]
+    level = _block_db(samples, block)
+    if not len(level):
+        return [(0, len(samples))]
+    pause = np.ones(len(level), bool)
+    for segment in voice_activity(samples, sample_rate):
+        pause[max(0, (segment.start - margin) // block) : (segment.end + margin) // block + 1] = False
+    if pause.sum() < 2:
+        pause[:] = True
+    quiet = pause & (level <= np.percentile(level[pause], 20) + ROOM_TONE_SPREAD_DB)
+    spans, run = [], None
+    for i, keep in enumerate(np.append(quiet, False)):
+        if keep and run is None:
+            run = i
+        elif not keep and run is not None:
+            if (i - run) * block >= ROOM_TONE_MIN_S * sample_rate:
+                spans.append((run * block, i * block))
+            run = None
     if spans:
         return spans
-    block = round(0.05 * sample_rate)
-    count = len(samples) // block
-    if count == 0:
-        return [(0, len(samples))]
-    rms = np.sqrt(np.mean(samples[: count * block].reshape(count, block) ** 2, axis=1))
-    quiet = np.argsort(rms)[: max(1, count // 10)]
-    return [(int(i) * block, (int(i) + 1) * block) for i in sorted(quiet)]
+    return [(int(i) * block, (int(i) + 1) * block) for i in np.flatnonzero(quiet)]
 
 
 def room_tone(samples: np.ndarray, sample_rate: int, length: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
