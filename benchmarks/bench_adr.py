@@ -15,19 +15,23 @@ from pathlib import Path
 import numpy as np
 
 from roughcut.alternate.adr import onset_errors, temp_adr
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.alternate.references import reference_lines  # noqa: E402
+from tests.alternate.references import reference_lines
 
 if __name__ == "__main__":
     media = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/media")
     started = time.perf_counter()
     for name, take, rate, slots in reference_lines(media):
-        texts = [" ".join(w.text for w in slots)] + (["bin blue at f two now"] if name.endswith(".mpg") else [])
+        texts = [" ".join(w.text for w in slots)] + (
+            ["bin blue at f two now"] if name.endswith(".mpg") else []
+        )
         for text in texts:
             line = temp_adr(take, rate, slots, text)
             errors = np.abs(onset_errors(line)) * 1000
             print(
-                f"{name:28s} {text[:24]:24s} onset error mean {errors.mean():5.1f} ms max {errors.max():5.1f} ms  "
+                f"{name:28s} {text[:24]:24s} onset error mean {errors.mean():5.1f} ms "
+                f"max {errors.max():5.1f} ms  "
                 f"loudness {line.loudness_lufs - line.original_lufs:+.2f} LU  "
                 f"stretch {' '.join(f'{f:.2f}' for f in line.stretch_factors)}"
             )

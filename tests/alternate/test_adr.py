@@ -42,7 +42,10 @@ def test_temp_adr_fits_real_timing(media_dir):
         assert line.per_word and len(line.stretch_factors) == len(slots)
         assert all(0.2 < f < 5 for f in line.stretch_factors), (name, line.stretch_factors)
         speech = line.samples[line.handle : line.handle + slots[-1].end - slots[0].start]
-        assert abs(line_loudness(speech, rate) - line_loudness(take[slots[0].start : slots[-1].end], rate)) <= 1.0
+        assert (
+            abs(line_loudness(speech, rate) - line_loudness(take[slots[0].start : slots[-1].end], rate))
+            <= 1.0
+        )
         errors = np.abs(onset_errors(line))
         errors_by_file[name] = errors
         assert errors.mean() <= MEAN_ONSET_S and errors.max() <= WORST_ONSET_S, (name, errors)
@@ -51,7 +54,7 @@ def test_temp_adr_fits_real_timing(media_dir):
 
 
 def test_other_word_count_fits_the_line_span(media_dir):
-    name, take, rate, slots = next(iter(reference_lines(media_dir)))  # GRID's six words
+    _, take, rate, slots = next(iter(reference_lines(media_dir)))  # GRID's six words
     line = temp_adr(take, rate, slots, "place the red box over there please")
     assert not line.per_word and len(line.stretch_factors) == 1
     first_onset, last_offset = onset_errors(line)

@@ -207,7 +207,10 @@ def onset_errors(line: AdrLine) -> list[float]:
     words = tokens(line.text)
     found = word_spans(line.samples, line.sample_rate, words)
     if line.per_word:
-        return [(f.start - line.handle - t.start) / line.sample_rate for f, t in zip(found, line.targets, strict=True)]
+        return [
+            (f.start - line.handle - t.start) / line.sample_rate
+            for f, t in zip(found, line.targets, strict=True)
+        ]
     slot = line.targets[0]
     return [
         (found[0].start - line.handle - slot.start) / line.sample_rate,

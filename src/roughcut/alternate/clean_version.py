@@ -143,3 +143,15 @@ def clean_samples(
         text = " ".join(w.text for w in words[first:last])
         done.append(Replacement(text, start, end, *touched, method))
     return out, done
+
+
+def masked_text(text: str, listed: Iterable[str], substitute: str | None = None) -> str:
+    """``text`` (a subtitle, a marker's comment) with every listed word or phrase shown as its first
+    letter and dashes (``d---``), or as ``substitute`` when one is given."""
+    found = [WordSlot(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    out = text
+    for first, last in reversed(find_hits(found, listed)):
+        start, end = found[first].start, found[last - 1].end
+        shown = substitute if substitute is not None else text[start] + "-" * (end - start - 1)
+        out = out[:start] + shown + out[end:]
+    return out

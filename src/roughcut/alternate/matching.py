@@ -106,7 +106,9 @@ def room_tone_spans(samples: np.ndarray, sample_rate: int) -> list[tuple[int, in
     return [(int(i) * block, (int(i) + 1) * block) for i in np.flatnonzero(quiet)]
 
 
-def room_tone(samples: np.ndarray, sample_rate: int, length: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+def room_tone(
+    samples: np.ndarray, sample_rate: int, length: int, spans: Sequence[tuple[int, int]]
+) -> np.ndarray:
     """``length`` samples of the take's own room tone: its pauses ``spans`` joined end to end (and
     again from the first when they run out) with equal-power crossfades."""
     pieces = [samples[a:b] for a, b in spans if b > a]

@@ -20,7 +20,9 @@ def _piper_voice(model: Path):  # type: ignore[no-untyped-def]
     try:
         from piper import PiperVoice
     except ImportError:
-        raise RoughcutError(f"{model}: a Piper voice needs the piper-tts package (pip install piper-tts)") from None
+        raise RoughcutError(
+            f"{model}: a Piper voice needs the piper-tts package (pip install piper-tts)"
+        ) from None
     config = Path(f"{model}.json")
     if not model.is_file():
         raise RoughcutError(f"{model}: no such Piper voice model")
@@ -32,11 +34,13 @@ def _piper_voice(model: Path):  # type: ignore[no-untyped-def]
         raise RoughcutError(f"{model}: not a usable Piper voice ({exc})") from None
 
 
-def speak(text: str, *, voice_model: str | Path | None = None, voice: Voice = Voice()) -> tuple[np.ndarray, int]:
+def speak(
+    text: str, *, voice_model: str | Path | None = None, voice: Voice | None = None
+) -> tuple[np.ndarray, int]:
     """``text`` spoken by espeak-ng ``voice``, or by the Piper model at ``voice_model``; returns mono
     float32 samples and their rate (Hz)."""
     if voice_model is None:
-        speech = synthesize(text, voice)
+        speech = synthesize(text, voice or Voice())
         return speech.samples, speech.sample_rate
     piper = _piper_voice(Path(voice_model).resolve())
     chunks = [chunk.audio_float_array for chunk in piper.synthesize(text)]

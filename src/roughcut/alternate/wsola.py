@@ -42,7 +42,7 @@ def stretch_map(
     out = np.zeros(n_out + 2 * frame, np.float32)
     previous = None
     for centre_out in range(0, n_out + hop, hop):
-        ideal = int(round(np.interp(centre_out, a_out, a_in))) + pad
+        ideal = int(np.rint(np.interp(centre_out, a_out, a_in))) + pad
         if previous is None:
             chosen = ideal
         else:

@@ -18,6 +18,7 @@ from roughcut.alternate.clean_version import (
     Replacement,
     clean_samples,
     find_hits,
+    masked_text,
     normalise,
     read_word_list,
     shipped_words,
@@ -275,6 +276,7 @@ def clean_version_project(
         item.metadata["roughcut"]["clean"] = {"method": method, "words": [r.word for r in done], "note": note}
         changes.append(CleanChange(piece.record_in, piece.record_out, piece.take, patch, tuple(done), note))
         notes += [note] if note else []
+    _mask_words(clean, listed, substitute if method == "adr" else None)
     paths = write_all(clean, out.root, list(formats or FORMATS), name=f"scene_{scene}_clean")
     edl = None
     if changes:
@@ -282,6 +284,16 @@ def clean_version_project(
             _changes_timeline(clean, audio_track), out.root, ["edl"], name=f"scene_{scene}_clean_changes"
         )["edl"]
     return CleanResult(paths, edl, tuple(changes), len(listed), tuple(notes))
+
+
+def _mask_words(timeline: otio.schema.Timeline, listed: frozenset[str], substitute: str | None) -> None:
+    """The listed words masked in the timeline's line texts (subtitles) and marker comments."""
+    for line in timeline.metadata.get("roughcut", {}).get("lines", []):
+        line["text"] = masked_text(line["text"], listed, substitute)
+    for track in timeline.tracks:
+        for item in track:
+            for marker in getattr(item, "markers", []):
+                marker.comment = masked_text(marker.comment, listed, substitute)
 
 
 def _changes_timeline(clean: otio.schema.Timeline, audio: otio.schema.Track) -> otio.schema.Timeline:
@@ -313,8 +325,10 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
         media[path] = read_audio(path, sample_rate=None)
     audio = media[path]
     take_in_s = float(Fraction(piece.source_in) / take.frame_rate)
-    start_s = clock(take_in_s) if clock else take_in_s
-    first = round(start_s * audio.sample_rate)
+    # the clip plays its media from its source frame (on the media's timecode): the patch starts there
+    media_frame = item.source_range.start_time.value - item.media_reference.available_range.start_time.value
+    first = round(Fraction(round(media_frame)) / cut.rate * audio.sample_rate)
+    start_s = first / audio.sample_rate
     length = round(Fraction(piece.frames) / cut.rate * audio.sample_rate)
     segment = np.zeros(length, np.float32)
     available = audio.samples[max(0, first) : first + length]
@@ -334,7 +348,9 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
         return None
     rate = audio.sample_rate
     tone = (
-        room_tone(segment, rate, length, room_tone_spans(audio.samples, rate)) if method != "bleep" else None
+        room_tone(audio.samples, rate, length, room_tone_spans(audio.samples, rate))
+        if method != "bleep"
+        else None
     )
     if method == "dip" or method == "bleep":
         out, done = clean_samples(segment, rate, words, listed, method=method, tone=tone)

@@ -1,0 +1,120 @@
+"""``roughcut adr`` and ``roughcut clean-version`` on the demo scene, from its real analysis."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+from click.testing import CliRunner
+
+from roughcut._cli import main
+from roughcut.alternate.clean_version import FADE_S, normalise
+from roughcut.alternate.matching import line_loudness, room_tone_spans
+from roughcut.app.alternate import adr_project, clean_version_project
+from roughcut.media import probe
+from roughcut.media.audio import read_audio
+
+#: Words planted in the demo's script (a user's list): "Twice." (1.3), "blind" (1.6), a phrase (1.2).
+PLANTED = "# planted\ntwice\nblind\nclean data\n"
+
+
+def test_temp_adr_line_on_the_demo(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
+    result = adr_project(
+        demo_project, line_id="1.3", text="I did. Three times. You showed me.", take="B02", out_dir=tmp_path
+    )
+    line = result.line
+    assert line.per_word and len(line.stretch_factors) == 7
+    errors = np.abs(result.onset_errors_s)
+    assert errors.mean() <= 0.05 and errors.max() <= 0.1, errors
+    speech = line.samples[line.handle : line.handle + line.targets[-1].end]
+    assert abs(line_loudness(speech, line.sample_rate) - line.original_lufs) <= 1.0
+    # a Broadcast WAVE at the take's timecode, on a frame edge, and the timeline reading it on A2
+    take, wav = probe(demo_project / result.take), probe(result.wav)
+    timeline = otio.adapters.read_from_file(str(result.timeline))
+    assert [t.name for t in timeline.tracks] == ["V1", "A1", "A2 ADR"]
+    adr_clip = timeline.tracks[2][0]
+    assert adr_clip.media_reference.target_url == result.wav.resolve().as_uri()
+    rate = take.video.frame_rate
+    start = adr_clip.source_range.start_time.value
+    assert wav.time_of_day_s is not None
+    assert abs(wav.time_of_day_s - Fraction(round(start), 1) / rate) < Fraction(1, 48_000)
+    assert start >= round(take.timecode_s * rate)
+    frames = adr_clip.source_range.duration.value
+    assert math.isclose(float(wav.duration), frames / float(rate), abs_tol=1 / 48_000)
+
+
+def test_clean_version_on_the_demo(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text(PLANTED, encoding="utf-8")
+    out = tmp_path / "out"
+    result = clean_version_project(
+        demo_project, words_file=words, shipped=False, method="dip", out_dir=out, formats=["otio", "srt"]
+    )
+    said = sorted(normalise(r.word) for change in result.changes for r in change.replacements)
+    assert said == ["blind", "clean data", "twice"]
+    clean = otio.adapters.read_from_file(str(result.paths["otio"]))
+    patched = [
+        c for c in clean.tracks[1] if isinstance(c, otio.schema.Clip) and "clean" in c.metadata["roughcut"]
+    ]
+    assert len(patched) == len(result.changes) == 3
+    assert "twice" not in result.paths["srt"].read_text(encoding="utf-8").lower()
+    assert (
+        result.changes_edl is not None and result.changes_edl.read_text().count("SOURCE FILE: scene_1_") == 3
+    )
+    # each patch is the recording it replaces, sample for sample, outside the dipped words and fades
+    original = _cut_clips(demo_project, tmp_path)
+    for change in result.changes:
+        patch = read_audio(change.patch, sample_rate=None)
+        source_clip = original[change.record_in]
+        source = read_audio(
+            Path(source_clip.media_reference.target_url.removeprefix("file://")), sample_rate=None
+        )
+        first = round(
+            (
+                source_clip.source_range.start_time.value
+                - source_clip.media_reference.available_range.start_time.value
+            )
+            / source_clip.source_range.start_time.rate
+            * source.sample_rate
+        )
+        before = source.samples[first : first + patch.num_samples]
+        pauses = room_tone_spans(source.samples, source.sample_rate)
+        pause_rms = _rms(np.concatenate([source.samples[a:b] for a, b in pauses]))
+        untouched = np.ones(patch.num_samples, bool)
+        for r in change.replacements:
+            assert r.end - r.start > 0.1 * patch.sample_rate  # a whole word
+            assert r.start - round(FADE_S * patch.sample_rate) <= r.touched_start
+            untouched[r.touched_start : r.touched_end] = False
+            dipped = _rms(patch.samples[r.start : r.end])
+            assert (
+                dipped < _rms(before[r.start : r.end]) / 2 and dipped < 1.41 * pause_rms
+            )  # room tone + 3 dB
+        assert np.array_equal(patch.samples[untouched], before[untouched])
+
+
+def _rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+
+
+def _cut_clips(project: Path, tmp_path: Path) -> dict[int, otio.schema.Clip]:
+    """The sound clips of the project's own cut (``roughcut edit``), by their first record frame."""
+    from roughcut.app.edit import edit_project
+
+    sound = edit_project(project, out_dir=tmp_path / "cut", formats=["otio"]).timeline.tracks[1]
+    return {
+        round(sound.range_of_child_at_index(i).start_time.value): clip
+        for i, clip in enumerate(sound)
+        if isinstance(clip, otio.schema.Clip)
+    }
+
+
+def test_clean_version_names_a_bad_word_list(demo_project: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "words.txt"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    run = CliRunner().invoke(
+        main, ["clean-version", str(demo_project), "--words", str(empty), "--no-shipped"]
+    )
+    assert run.exit_code == 1 and "words.txt: the word list holds no words" in run.output
