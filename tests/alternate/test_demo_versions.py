@@ -118,3 +118,10 @@ def test_clean_version_names_a_bad_word_list(demo_project: Path, tmp_path: Path)
         main, ["clean-version", str(demo_project), "--words", str(empty), "--no-shipped"]
     )
     assert run.exit_code == 1 and "words.txt: the word list holds no words" in run.output
+
+
+def test_adr_names_a_line_no_take_performs(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
+    run = CliRunner().invoke(
+        main, ["adr", str(demo_project), "--line", "9.9", "--text", "Hello", "--out", str(tmp_path)]
+    )
+    assert run.exit_code == 1 and "line 9.9: no take performs it" in run.output

@@ -42,8 +42,11 @@ def speak(
     if voice_model is None:
         speech = synthesize(text, voice or Voice())
         return speech.samples, speech.sample_rate
+    from piper import SynthesisConfig
+
     piper = _piper_voice(Path(voice_model).resolve())
-    chunks = [chunk.audio_float_array for chunk in piper.synthesize(text)]
+    steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)  # no sampling: the same line every time
+    chunks = [chunk.audio_float_array for chunk in piper.synthesize(text, syn_config=steady)]
     if not chunks:
         raise RoughcutError(f"{voice_model}: the voice said nothing for {text!r}")
     return np.concatenate(chunks).astype(np.float32), int(piper.config.sample_rate)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -369,6 +369,8 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
         for s in _slots([p], rate, start_s, clock)
     ]
     out, done = clean_samples(segment, rate, spans, {s.text for s in spans}, method="take", other=other)
+    named = {f"line{i.replace('.', 'x')}": f"line {i} from {t}" for i, t in replaced.items()}
+    done = [replace(r, word=named.get(r.word, r.word)) for r in done]
     rest = [
         w for p in performances if p.line_id not in replaced for w in _slots(p.words, rate, start_s, clock)
     ]
@@ -387,7 +389,17 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
 
 
 def _says(words: Iterable, listed: Iterable[str]) -> bool:  # type: ignore[no-untyped-def]
-    return bool(find_hits([WordSlot(w.text, 0, 1) for w in words if getattr(w, "matched", True)], listed))
+    return bool(find_hits([WordSlot(w.text, 0, 1) for w in words], listed))
+
+
+def _leaves_out(alignment, performance, listed: Iterable[str]) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a performance leaves every listed word out: recognition heard none of them in its
+    span, and none of its script words is one that recognition matched there."""
+    heard = [
+        WordSlot(t, a, b) for t, a, b in alignment.recognised if performance.start <= a < performance.end
+    ]
+    matched = [w for w in performance.words if w.matched]
+    return not find_hits(heard, listed) and not _says(matched, listed)
 
 
 def _adr_under(segment, rate, performances, listed, substitute, start_s, clock):  # type: ignore[no-untyped-def]
@@ -410,11 +422,11 @@ def _adr_under(segment, rate, performances, listed, substitute, start_s, clock):
 def _other_take_under(segment, rate, performances, alignments, take, listed, start_s, clock, coverage, sound):  # type: ignore[no-untyped-def]
     """A sound on the segment's clock holding, for each line that says a listed word, the same line
     from another take that does not say one (its best performance, stretched to the line's span),
-    and the ids of the lines so replaced."""
+    and the lines so replaced (id → the take they now come from)."""
     from roughcut.media.audio import read_audio
 
     other = np.zeros(len(segment), np.float32)
-    replaced = set()
+    replaced: dict[str, str] = {}
     for p in performances:
         if not _says(p.words, listed):
             continue
@@ -423,7 +435,7 @@ def _other_take_under(segment, rate, performances, alignments, take, listed, sta
             for n, a in alignments.items()
             if n != take
             for q in a.performances(p.line_id)
-            if not _says(q.words, listed)
+            if _leaves_out(a, q, listed)
         ]
         span = _slots([p], rate, start_s, clock)[0]
         if not clean:
@@ -438,5 +450,5 @@ def _other_take_under(segment, rate, performances, alignments, take, listed, sta
         line = source[round(a_s * rate) : round(b_s * rate)]
         lo, hi = max(0, span.start), min(len(other), span.end)
         other[lo:hi] = stretch(line, rate, span.end - span.start)[lo - span.start : hi - span.start]
-        replaced.add(p.line_id)
+        replaced[p.line_id] = name
     return other, replaced
