@@ -23,7 +23,7 @@ PLANTED = "# planted\ntwice\nblind\nclean data\n"
 
 def test_temp_adr_line_on_the_demo(demo_project: Path, demo_cache: Path, tmp_path: Path) -> None:
     result = adr_project(
-        demo_project, line_id="1.3", text="I did. Three times. You showed me.", take="B02", out_dir=tmp_path
+        demo_project, line_id="1.3", text="I did. Again. You showed me that.", take="B02", out_dir=tmp_path
     )
     line = result.line
     assert line.per_word and len(line.stretch_factors) == 7
