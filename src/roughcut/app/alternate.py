@@ -19,7 +19,6 @@ from roughcut.alternate.clean_version import (
     clean_samples,
     find_hits,
     masked_text,
-    normalise,
     read_word_list,
     shipped_words,
 )
@@ -269,11 +268,19 @@ def clean_version_project(
         name = f"clean/scene_{scene}_{number:03d}_{Path(piece.take).stem}.wav"
         start = round(item.source_range.start_time.value)
         patch = _write_wav(out, name, samples, rate_hz, start / rate)
+        replaced = item.media_reference
         item.media_reference = otio.schema.ExternalReference(
             target_url=patch.resolve().as_uri(), available_range=item.source_range
         )
         item.media_reference.metadata["roughcut"] = {"has_video": False, "has_audio": True}
-        item.metadata["roughcut"]["clean"] = {"method": method, "words": [r.word for r in done], "note": note}
+        item.metadata["roughcut"]["clean"] = {
+            "method": method,
+            "words": [r.word for r in done],
+            "note": note,
+            # what the patch replaces: the file and its first frame (timecode) there
+            "replaces": replaced.target_url,
+            "replaces_start": replaced.available_range.start_time.value,
+        }
         changes.append(CleanChange(piece.record_in, piece.record_out, piece.take, patch, tuple(done), note))
         notes += [note] if note else []
     _mask_words(clean, listed, substitute if method == "adr" else None)
@@ -342,8 +349,9 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
         if p.start < (piece.source_in + piece.frames) / take.frame_rate * ALIGN_RATE
     ]
     performances = [p for p in performances if p.end > take_in_s * ALIGN_RATE]
-    words = [w for p in performances for w in _slots(p.words, audio.sample_rate, start_s, clock)]
-    words = [w for w in words if w.start >= 0 and w.end <= length]
+    words = _inside(
+        [w for p in performances for w in _slots(p.words, audio.sample_rate, start_s, clock)], length
+    )
     if not find_hits(words, listed):
         return None
     rate = audio.sample_rate
@@ -356,7 +364,7 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
         out, done = clean_samples(segment, rate, words, listed, method=method, tone=tone)
         return out, rate, done, ""
     if method == "adr":
-        other = _adr_under(segment, rate, performances, listed, substitute, start_s, clock)
+        other = _adr_under(audio.samples, first, length, rate, performances, listed, substitute, clock)
         out, done = clean_samples(segment, rate, words, listed, method="adr", other=other)
         return out, rate, done, ""
     other, replaced = _other_take_under(
@@ -374,9 +382,7 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
     rest = [
         w for p in performances if p.line_id not in replaced for w in _slots(p.words, rate, start_s, clock)
     ]
-    out, dipped = clean_samples(
-        out, rate, [w for w in rest if w.start >= 0 and w.end <= length], listed, method="dip", tone=tone
-    )
+    out, dipped = clean_samples(out, rate, _inside(rest, length), listed, method="dip", tone=tone)
     missing = sorted(
         {p.line_id for p in performances if p.line_id not in replaced and _says(p.words, listed)}
     )
@@ -386,6 +392,16 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
         else ""
     )
     return out, rate, done + dipped, note
+
+
+def _inside(words: Sequence[WordSlot], length: int) -> list[WordSlot]:
+    """The words heard in a segment of ``length`` samples, cut to it (a word across a cut is
+    replaced where the clip plays it)."""
+    return [
+        replace(w, start=max(0, w.start), end=min(length, w.end))
+        for w in words
+        if w.end > 0 and w.start < length
+    ]
 
 
 def _says(words: Iterable, listed: Iterable[str]) -> bool:  # type: ignore[no-untyped-def]
@@ -402,20 +418,27 @@ def _leaves_out(alignment, performance, listed: Iterable[str]) -> bool:  # type:
     return not find_hits(heard, listed) and not _says(matched, listed)
 
 
-def _adr_under(segment, rate, performances, listed, substitute, start_s, clock):  # type: ignore[no-untyped-def]
-    """A sound on the segment's clock holding, for each line that says a listed word, a temp ADR of
-    the line with ``substitute`` in place of every listed word (fitted word by word)."""
-    other = np.zeros(len(segment), np.float32)
-    listed_keys = {normalise(w) for w in listed}
+def _adr_under(recording, first, length, rate, performances, listed, substitute, clock):  # type: ignore[no-untyped-def]
+    """A sound on the clock of ``recording[first:first + length]`` holding, for each line that says
+    a listed word, a temp ADR of the line with ``substitute`` in place of each listed word or phrase
+    (fitted word by word to the performance in ``recording``)."""
+    other = np.zeros(length, np.float32)
     for p in performances:
-        words = _slots(p.words, rate, start_s, clock)
-        if not find_hits(words, listed) or words[0].start < 0 or words[-1].end > len(segment):
+        words = _slots(p.words, rate, 0.0, clock)
+        hits = find_hits(words, listed)
+        if not hits:
             continue
-        text = " ".join(substitute if normalise(w.text) in listed_keys else w.text for w in words)
-        line = temp_adr(segment, rate, words, text)
-        at = words[0].start - line.handle
-        a, b = max(0, at), min(len(other), at + len(line.samples))
-        other[a:b] = line.samples[a - at : b - at]
+        merged, i = [], 0
+        for a, b in [*hits, (len(words), len(words))]:
+            merged += words[i:a]
+            if a < len(words):
+                merged.append(WordSlot(substitute, words[a].start, words[b - 1].end))
+            i = b
+        line = temp_adr(recording, rate, merged, " ".join(w.text for w in merged))
+        at = merged[0].start - line.handle - first
+        lo, hi = max(0, at), min(length, at + len(line.samples))
+        if hi > lo:
+            other[lo:hi] = line.samples[lo - at : hi - at]
     return other
 
 
