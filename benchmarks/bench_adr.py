@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from roughcut.alternate.adr import onset_errors, temp_adr
+from roughcut.alternate.adr import onset_errors, resample, temp_adr
+from roughcut.alternate.matching import balance_difference_db
+from roughcut.alternate.voices import speak
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.alternate.references import reference_lines
@@ -77,10 +79,15 @@ if __name__ == "__main__":
         for text in texts:
             line = temp_adr(take, rate, slots, text, voice_model=model)
             errors = np.abs(onset_errors(line)) * 1000
+            original = take[slots[0].start : slots[-1].end]
+            synthetic, synthetic_rate = speak(text, voice_model=model)
+            raw = balance_difference_db(original, resample(synthetic, synthetic_rate, rate), rate)
+            matched = balance_difference_db(original, line.samples[line.handle :][: len(original)], rate)
             print(
                 f"{voice:9s} {name:20s} {text[:24]:24s} onset error mean {errors.mean():5.1f} ms "
                 f"max {errors.max():5.1f} ms  "
                 f"loudness {line.loudness_lufs - line.original_lufs:+.2f} LU  "
+                f"balance {raw:.1f} -> {matched:.1f} dB  "
                 f"stretch {' '.join(f'{f:.2f}' for f in line.stretch_factors)}"
             )
     print(f"{time.perf_counter() - started:.1f} s")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from roughcut.alternate.adr import onset_errors, temp_adr
-from roughcut.alternate.matching import line_loudness
+from roughcut.alternate.adr import onset_errors, resample, temp_adr
+from roughcut.alternate.matching import balance_difference_db, line_loudness
+from roughcut.alternate.voices import speak
 from roughcut.alternate.wsola import stretch, stretch_map
 from roughcut.errors import RoughcutError
 from tests.alternate.references import reference_lines
@@ -59,6 +60,11 @@ def test_temp_adr_fits_real_timing(media_dir, voice):
             abs(line_loudness(speech, rate) - line_loudness(take[slots[0].start : slots[-1].end], rate))
             <= 1.0
         )
+        original = take[slots[0].start : slots[-1].end]
+        synthetic, synthetic_rate = speak(line.text, voice_model=model)
+        before = balance_difference_db(original, resample(synthetic, synthetic_rate, rate), rate)
+        after = balance_difference_db(original, speech, rate)
+        assert after < before and after <= 3.0, (name, before, after)  # the EQ brings the balance over
         errors = np.abs(onset_errors(line))
         errors_by_file[name] = errors
         assert errors.mean() <= MEAN_ONSET_S and errors.max() <= WORST_ONSET_S, (name, errors)

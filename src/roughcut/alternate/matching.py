@@ -62,6 +62,17 @@ def balance_curve(target: np.ndarray, source: np.ndarray, sample_rate: int) -> t
     return freqs, np.clip(gains, -EQ_LIMIT_DB, EQ_LIMIT_DB)
 
 
+def balance_difference_db(target: np.ndarray, source: np.ndarray, sample_rate: int) -> float:
+    """How far ``source``'s spectral balance is from ``target``'s: the mean absolute gain (dB) of the
+    unclipped :func:`balance_curve` over 100 Hz - 8 kHz (0 for the same balance)."""
+    freqs, p_target = long_term_spectrum(target, sample_rate)
+    _, p_source = long_term_spectrum(source, sample_rate)
+    ratio_db = 10 * np.log10((p_target + 1e-12) / (p_source + 1e-12))
+    gains = _smooth_octaves(freqs, ratio_db, EQ_SMOOTH_OCTAVES)
+    band = (freqs >= 100) & (freqs <= min(8000, sample_rate / 2))
+    return float(np.mean(np.abs(gains[band] - gains[band].mean())))
+
+
 def apply_curve(samples: np.ndarray, sample_rate: int, freqs: np.ndarray, gains_db: np.ndarray) -> np.ndarray:
     """``samples`` through a linear-phase FIR with the gains ``gains_db`` at ``freqs`` (Hz); no delay."""
     nyquist = sample_rate / 2
