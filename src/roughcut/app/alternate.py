@@ -329,8 +329,10 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
     clock = synced.seconds_in_recording if synced is not None else None
     path = synced.path if synced is not None else take.path
     if path not in media:
-        media[path] = read_audio(path, sample_rate=None)
-    audio = media[path]
+        samples = read_audio(path, sample_rate=None)
+        spans = room_tone_spans(samples.samples, samples.sample_rate) if method != "bleep" else []
+        media[path] = (samples, spans)
+    audio, tone_spans = media[path]
     take_in_s = float(Fraction(piece.source_in) / take.frame_rate)
     # the clip plays its media from its source frame (on the media's timecode): the patch starts there
     media_frame = item.source_range.start_time.value - item.media_reference.available_range.start_time.value
@@ -355,16 +357,14 @@ def _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, s
     if not find_hits(words, listed):
         return None
     rate = audio.sample_rate
-    tone = (
-        room_tone(audio.samples, rate, length, room_tone_spans(audio.samples, rate))
-        if method != "bleep"
-        else None
-    )
+    tone = room_tone(audio.samples, rate, length, tone_spans) if method != "bleep" else None
     if method == "dip" or method == "bleep":
         out, done = clean_samples(segment, rate, words, listed, method=method, tone=tone)
         return out, rate, done, ""
     if method == "adr":
-        other = _adr_under(audio.samples, first, length, rate, performances, listed, substitute, clock)
+        other = _adr_under(
+            audio.samples, first, length, rate, performances, listed, substitute, clock, tone_spans
+        )
         out, done = clean_samples(segment, rate, words, listed, method="adr", other=other)
         return out, rate, done, ""
     other, replaced = _other_take_under(
@@ -418,7 +418,7 @@ def _leaves_out(alignment, performance, listed: Iterable[str]) -> bool:  # type:
     return not find_hits(heard, listed) and not _says(matched, listed)
 
 
-def _adr_under(recording, first, length, rate, performances, listed, substitute, clock):  # type: ignore[no-untyped-def]
+def _adr_under(recording, first, length, rate, performances, listed, substitute, clock, tone_spans):  # type: ignore[no-untyped-def]
     """A sound on the clock of ``recording[first:first + length]`` holding, for each line that says
     a listed word, a temp ADR of the line with ``substitute`` in place of each listed word or phrase
     (fitted word by word to the performance in ``recording``)."""
@@ -434,7 +434,7 @@ def _adr_under(recording, first, length, rate, performances, listed, substitute,
             if a < len(words):
                 merged.append(WordSlot(substitute, words[a].start, words[b - 1].end))
             i = b
-        line = temp_adr(recording, rate, merged, " ".join(w.text for w in merged))
+        line = temp_adr(recording, rate, merged, " ".join(w.text for w in merged), tone_spans=tone_spans)
         at = merged[0].start - line.handle - first
         lo, hi = max(0, at), min(length, at + len(line.samples))
         if hi > lo:
