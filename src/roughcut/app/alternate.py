@@ -24,7 +24,7 @@ from roughcut.alternate.clean_version import (
 )
 from roughcut.alternate.matching import room_tone, room_tone_spans
 from roughcut.alternate.wsola import stretch
-from roughcut.errors import RoughcutError
+from roughcut.errors import MediaError, RoughcutError
 from roughcut.project import Project
 
 #: The aligner's rate (Hz): word positions in alignments are samples at this rate.
@@ -58,7 +58,8 @@ class CleanChange:
 
 @dataclass(frozen=True)
 class CleanResult:
-    """The clean version's files by format, the EDL of the changes, and the changes."""
+    """The clean version's files by format, the EDL of the changes, the changes, how many words were
+    listed, and notes (lines dipped for want of another take, recordings that could not be read)."""
 
     paths: dict[str, Path]
     changes_edl: Path | None
@@ -261,7 +262,13 @@ def clean_version_project(
     for number, (piece, item) in enumerate(zip(cut.audio, list(audio_track), strict=True)):
         if piece.take is None or not isinstance(item, otio.schema.Clip):
             continue
-        change = _clean_clip(piece, item, cut, coverage, alignments, sound, listed, method, substitute, media)
+        try:
+            change = _clean_clip(
+                piece, item, cut, coverage, alignments, sound, listed, method, substitute, media
+            )
+        except MediaError as exc:  # one unreadable recording: the rest of the cut is still cleaned
+            notes.append(f"{exc}; its clip at frame {piece.record_in} is left as it was")
+            continue
         if change is None:
             continue
         samples, rate_hz, done, note = change
