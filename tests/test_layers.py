@@ -24,6 +24,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # picture tools write their files through the one writer of ``export.files``
     ("stage picture", ("roughcut.picture",)),
     ("stage summary", ("roughcut.summary",)),  # reads analyses, writes through export's one writer
+    # alternate versions (temp ADR, clean versions) build on speech and audio
+    ("stage alternate", ("roughcut.alternate",)),
     ("stage export", ("roughcut.export",)),
     ("stage edit", ("roughcut.edit",)),
     ("stage vision", ("roughcut.vision",)),

@@ -1,0 +1,1 @@
+"""Alternate versions of a cut: temp ADR fitted to an actor's timing, and clean versions."""
