@@ -81,14 +81,15 @@ def synchronise_angles(coverage: SceneCoverage, angles: Sequence[Angle]) -> Scen
     :attr:`IngestReport.angles` or :func:`roughcut.audio.sync.group_angles`) given its
     ``sync_group`` and ``sync_offset_frames``: where its frame 0 falls on the group's clock, the
     sound's offset in exact frames at the take's rate, rounded to the nearest frame. Takes in no
-    group are left as they are. This is how the sync stage's offsets reach the editor's multicam."""
+    group, and takes already placed (with a ``sync_group``), are left as they are. This is how the
+    sync stage's offsets reach the editor's multicam."""
     by_path = {Path(angle.take).resolve(): angle for angle in angles}
     grouped = {Path(p).resolve() for paths in _groups(angles).values() for p in paths}
     takes = []
     for take in coverage.takes:
         path = Path(take.path).resolve()
         angle = by_path.get(path)
-        if angle is None or path not in grouped:
+        if angle is None or path not in grouped or take.sync_group is not None:
             takes.append(take)
             continue
         exact = Fraction(angle.offset_s).limit_denominator(1_000_000) * take.frame_rate
