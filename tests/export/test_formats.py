@@ -48,3 +48,14 @@ def test_the_cli_lists_the_registry_without_loading_opentimelineio() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
     assert SUFFIXES["fcp7"] == ".fcp7.xml" and list(SUFFIXES) == list(export_formats())
+
+
+def test_the_rooms_labels_are_the_registrys() -> None:
+    """The page names each export button as the registry labels the format (until the page reads the
+    labels from the room's snapshot, this keeps the two from drifting)."""
+    import re
+
+    script = (Path(__file__).resolve().parents[2] / "src/roughcut/web/static/app.js").read_text()
+    labels = re.search(r"FORMAT_LABELS = \{(.*?)\};", script, re.S).group(1)
+    on_page = dict(re.findall(r'(\w+): "([^"]*)"', labels))
+    assert on_page == {name: fmt.label for name, fmt in export_formats().items()}
