@@ -199,7 +199,7 @@ def switch_multicam(
     n_angles = len(takes)
     share = 1.0 / np.maximum(steps_of[owner], 1.0)[:, None]  # a line's cost spread over its steps
     terms: dict[str, np.ndarray] = {}
-    pairs = np.zeros((max(2 * len(starts) - 1, 1), n_angles, n_angles))
+    pairs = np.zeros((2 * len(starts) - 1, n_angles, n_angles))
     for name, weight in chosen.weights.items():
         item = idioms[name]
         if weight == 0 or item.kind not in ("line", "transition"):
@@ -207,8 +207,8 @@ def switch_multicam(
         idiom_params = _idiom_params(chosen, name, min_shot_seconds)
         if item.kind == "line":
             terms[name] = weight * item.costs(features, idiom_params)[owner] * share
-        elif len(starts) > 1:
-            pairs[: 2 * len(starts) - 1] += weight * item.costs(doubled, idiom_params)
+        else:
+            pairs += weight * item.costs(doubled, idiom_params)
     # Re-establish: at a change of speaker, at least every ``wide_every_seconds``, ask start_wide's
     # question again for one shortest shot.
     wide_weight = chosen.weights.get("start_wide", 0.0)
