@@ -121,9 +121,7 @@ def test_ingest_finds_the_offset_of_two_framings_of_one_real_recording(
     ]
     truth_s = LATE_FRAMES / NTSC
     error_s = angles["B_close.mp4"].offset_s - (angles["A_wide.mp4"].offset_s + float(truth_s))
-    print(
-        f"hamilton close angle: offset error {error_s * 1000:+.2f} ms ({float(error_s * NTSC):+.3f} frames)"
-    )
+    print(f"hamilton close angle: offset error {error_s * 1e6:+.1f} us ({error_s * float(NTSC):+.4f} frames)")
     assert abs(error_s) < 0.5 / float(NTSC)  # within half a frame: rounds to the true frame
 
     people_wide, people_close = ("ANNA", "BEN"), ("ANNA",)
@@ -169,6 +167,22 @@ def test_ingest_finds_the_offset_of_two_framings_of_one_real_recording(
             errors[shift] = float(np.mean(diffs))
         print(f"close clip {clip.source_in}-{clip.source_out}: picture error by shift {errors}")
         assert errors[0] < min(errors[-1], errors[1])
+
+    # The same through the application layer: edit_project groups the angles by their sound itself,
+    # and the 29.97 fps timelines read back frame-exact.
+    from roughcut.app import edit_project
+
+    result = edit_project(
+        root,
+        coverage=replace(timed, takes=tuple(unsynced)),
+        multicam={"min_shot_seconds": 1.0},
+        formats=["otio", "fcp7", "edl"],
+        out_dir=tmp_path / "out",
+    )
+    assert [(c.take, c.source_in, c.record_in) for c in result.cut.video] == [
+        (c.take, c.source_in, c.record_in) for c in cut.video
+    ]
+    assert result.round_trip == {"otio": [], "fcp7": [], "edl": []}
 
 
 def _grey(image: np.ndarray) -> np.ndarray:
