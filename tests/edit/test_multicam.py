@@ -22,7 +22,7 @@ from roughcut.app.ingest import ingest, synchronise_angles
 from roughcut.edit import switch_multicam
 from roughcut.edit.coverage import LineCoverage, LineInfo, SceneCoverage, TakeInfo
 from roughcut.errors import ConfigError
-from roughcut.media import read_audio, read_frames
+from roughcut.media import probe, read_audio, read_frames
 from roughcut.project import Project
 from roughcut.store import Store
 
@@ -31,29 +31,35 @@ NTSC = Fraction(30000, 1001)
 LATE_FRAMES = 45
 #: ... and stops this many frames before it.
 EARLY_END = 20
-#: The close framing: ``(x, y, width, height)`` of the 640x360 picture, scaled up 2x.
+#: The close framing of the 640x360 clip: ``(x, y, width, height)``, scaled up 2x.
 CROP = (160, 0, 320, 180)
 
 
-def _write_angles(clip: Path, out: Path) -> tuple[Path, Path]:
-    """The wide angle (the whole frame) and the close one (``CROP``), late by ``LATE_FRAMES``."""
+def _write_angles(
+    clip: Path, out: Path, late_frames: int = LATE_FRAMES, early_end: int = EARLY_END
+) -> tuple[Path, Path]:
+    """The wide angle (the whole frame) and a close one (the middle half, scaled up 2x) of ``clip``,
+    the close one starting ``late_frames`` later and stopping ``early_end`` frames earlier."""
     sound = read_audio(clip, sample_rate=None, mono=True)
     rate = sound.sample_rate
-    late_samples = round(LATE_FRAMES / NTSC * rate)
+    fps = probe(clip).video.frame_rate
     frames = [f.image for f in read_frames(clip)]
-    x, y, w, h = CROP
-    close = [cv2.resize(f[y : y + h, x : x + w], (640, 360)) for f in frames]
+    height, width = frames[0].shape[:2]
+    x, y, w, h = width // 4, 0, width // 2, height // 2
+    close = [cv2.resize(f[y : y + h, x : x + w], (width, height)) for f in frames]
     wide_path, close_path = out / "A_wide.mp4", out / "B_close.mp4"
-    _encode(wide_path, frames, sound.samples, rate)
-    end = len(frames) - EARLY_END
-    _encode(close_path, close[LATE_FRAMES:end], sound.samples[late_samples : round(end / NTSC * rate)], rate)
+    _encode(wide_path, frames, sound.samples, rate, fps)
+    end = len(frames) - early_end
+    samples = sound.samples[round(late_frames / fps * rate) : round(end / fps * rate)]
+    _encode(close_path, close[late_frames:end], samples, rate, fps)
     return wide_path, close_path
 
 
-def _encode(path: Path, frames: list[np.ndarray], samples: np.ndarray, rate: int) -> None:
+def _encode(path: Path, frames: list[np.ndarray], samples: np.ndarray, rate: int, fps: Fraction) -> None:
     with av.open(str(path), "w", format="mp4") as out:
-        video = out.add_stream("libx264", rate=NTSC)
-        video.width, video.height, video.pix_fmt = 640, 360, "yuv420p"
+        video = out.add_stream("libx264", rate=fps)
+        video.height, video.width = frames[0].shape[:2]
+        video.pix_fmt = "yuv420p"
         video.options = {"preset": "ultrafast", "crf": "20"}
         audio = out.add_stream("aac", rate=rate)
         audio.layout = "mono"
@@ -71,6 +77,24 @@ def _encode(path: Path, frames: list[np.ndarray], samples: np.ndarray, rate: int
             chunk.pts = k
             out.mux(audio.encode(chunk))
         out.mux(audio.encode())
+
+
+@pytest.mark.parametrize(
+    ("clip", "late"), [("id2_vcd_swwp2s.mpg", 12), ("lbax4n.mpg", 7), ("brbk7n.mpg", 19)]
+)
+def test_two_framings_of_a_grid_sentence_are_found_one_performance(
+    media_dir: Path, tmp_path: Path, clip: str, late: int
+) -> None:
+    """A 3 s GRID sentence (25 fps): the close framing, started ``late`` frames later and stopped
+    10 frames early, is placed on the wide one's clock from the sound within half a frame."""
+    from roughcut.audio.sync import group_angles
+
+    wide, close = _write_angles(media_dir / "grid" / clip, tmp_path, late, 10)
+    found = group_angles([wide, close], store=Store(tmp_path / "store.sqlite"))
+    assert found[0].group == found[1].group == str(wide)
+    error_s = found[1].offset_s - late / 25
+    print(f"{clip}: offset error {error_s * 1e6:+.1f} us ({error_s * 25:+.4f} frames)")
+    assert abs(error_s) < 0.5 / 25
 
 
 def _take(name: str, path: Path, size: str, people: tuple[str, ...], frames: int, **extra) -> TakeInfo:
