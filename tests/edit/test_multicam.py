@@ -21,7 +21,7 @@ import pytest
 from roughcut.app.ingest import ingest, synchronise_angles
 from roughcut.edit import switch_multicam
 from roughcut.edit.coverage import LineCoverage, LineInfo, SceneCoverage, TakeInfo
-from roughcut.errors import ConfigError
+from roughcut.errors import ConfigError, RoughcutError
 from roughcut.media import probe, read_audio, read_frames
 from roughcut.project import Project
 from roughcut.store import Store
@@ -286,3 +286,8 @@ def test_multicam_follows_the_style_and_its_weights() -> None:
         switch_multicam(scene, weights={"speaker_visable": 1.0})
     with pytest.raises(ConfigError, match="unknown style"):
         switch_multicam(scene, style="fastest")
+    # Angles that share no time with the lines on their clock are refused, by name (BEN's close-up
+    # stopped before the first line).
+    apart = [replace(t, duration_frames=50) if t.name == "ben_cu.mp4" else t for t in scene.takes]
+    with pytest.raises(RoughcutError, match="share no time"):
+        switch_multicam(replace(scene, takes=tuple(apart)), angles=["two.mp4", "ben_cu.mp4"])

@@ -183,6 +183,11 @@ def switch_multicam(
     end = min(
         min(t.sync_offset_frames + t.duration_frames for t in takes), max(e for _, e in clock.values()) + lead
     )
+    if end <= begin:
+        raise RoughcutError(
+            f"scene {coverage.scene}: the angles {', '.join(t.name for t in takes)} share no time with "
+            "the lines on their common clock (check their sync offsets)"
+        )
     # Exact quarter-second steps: boundary k at floor(k * rate / 4) frames after ``begin``.
     step = rate / STEPS_PER_SECOND
     n_steps = max(1, int((end - begin) / step))
