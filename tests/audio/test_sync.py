@@ -127,3 +127,33 @@ def test_group_results_are_cached(tmp_path: Path, timbl: dict[str, np.ndarray]) 
     (second,) = group_takes_with_sound([renamed], [sound], store=store)
     assert store.info().entries == {"audio.sync": 1}  # same content: found in the cache
     assert second.offset_s == first.offset_s and abs(first.offset_s - 12.254) <= 0.001
+
+
+def test_group_angles_by_their_sound(tmp_path: Path, media_dir: Path) -> None:
+    """timbl_2 and timbl_3 are timbl_1 started 12.254 s and 12.23 s later: one performance; JFK and a
+    GRID sentence are others; a file without sound is reported and the rest goes on."""
+    from roughcut.audio.sync import group_angles
+    from roughcut.store import Store
+
+    sync = media_dir / "sync"
+    silent = tmp_path / "broken.wav"
+    silent.write_bytes(b"not a wave file")
+    paths = [
+        sync / "timbl_2.mp3",
+        media_dir / "speech" / "jfk.flac",
+        sync / "timbl_1.mp3",
+        silent,
+        sync / "timbl_3.mp3",
+        media_dir / "grid" / "bbaf2n.mpg",
+    ]
+    angles = group_angles(paths, store=Store(tmp_path / "cache.sqlite"))
+    assert [a.take for a in angles] == paths
+    by_name = {a.take.name: a for a in angles}
+    reference = by_name["timbl_1.mp3"]  # the longest of the three opens the group
+    assert reference.group == str(sync / "timbl_1.mp3") and reference.offset_s == 0
+    assert by_name["timbl_2.mp3"].group == by_name["timbl_3.mp3"].group == reference.group
+    assert abs(by_name["timbl_2.mp3"].offset_s - 12.254) <= 0.001
+    assert abs(by_name["timbl_3.mp3"].offset_s - 12.23) <= 0.010
+    others = [by_name[n].group for n in ("jfk.flac", "bbaf2n.mpg")]
+    assert None not in others and len({*others, reference.group}) == 3
+    assert by_name["broken.wav"].group is None and by_name["broken.wav"].problem

@@ -8,12 +8,11 @@ import click
 from rich.table import Table
 
 from roughcut.errors import ConfigError
+from roughcut.export.formats import export_formats
 from roughcut.progress import LineConsole
 
 console = LineConsole()
-#: The formats of :data:`roughcut.export.FORMATS`, named here so the CLI starts without OTIO (a test
-#: keeps the two equal).
-EXPORTS = ("otio", "fcp7", "fcpx", "edl", "aaf", "ale", "kdenlive", "srt", "vtt", "html", "mp4")
+EXPORTS = tuple(export_formats())  # the one registry of formats (it imports no OTIO)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

@@ -80,6 +80,12 @@ def print_ingest(project, report) -> None:
                     " the camera (the sound's own match is used)",
                     highlight=False,
                 )
+    offsets = {angle.take: angle.offset_s for angle in report.angles}
+    for paths in report.angle_groups().values() if offsets else ():
+        console.print(
+            "angles of one performance: "
+            + ", ".join(f"{project.take_name(p)} at {offsets[p]:+.3f} s" for p in paths)
+        )
     if report.audio:
         console.print(
             f"{len(report.audio)} sound files: " + ", ".join(project.take_name(a.path) for a in report.audio)

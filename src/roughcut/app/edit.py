@@ -15,6 +15,7 @@ from typing import Any
 
 import opentimelineio as otio
 
+from roughcut.app.ingest import coverage_with_angles
 from roughcut.edit.coverage import SceneCoverage
 from roughcut.edit.cut import Cut
 from roughcut.edit.editor import edit_scene
@@ -107,7 +108,14 @@ def edit_project(
         coverage = project_coverage(project.root)
     merged_weights = {**settings.idioms, **(weights or {})}
     if multicam is not None:
-        cut = switch_multicam(coverage, **multicam)
+        cut = switch_multicam(
+            coverage_with_angles(coverage),
+            style=style or settings.style,
+            weights=merged_weights,
+            params=params,
+            styles=styles_from_config(project.config),
+            **multicam,
+        )
     else:
         cut = edit_scene(
             coverage,

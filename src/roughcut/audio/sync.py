@@ -20,7 +20,7 @@ best one in the windows that agree with the fitted line and the share of voiced 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -322,6 +322,47 @@ def _clock(path: Path) -> tuple[int, Fraction | None]:
 SYNC_VERSION = 1
 
 
+def _cached_offset(
+    store: Store,
+    reference: tuple[Path, str],
+    other: tuple[Path, str],
+    samples_of: Callable[[Path], np.ndarray],
+) -> SyncResult:
+    """:func:`find_offset` of ``other`` against ``reference`` (each ``(path, fingerprint)``), at the
+    analysis rate, cached in ``store`` per pair of fingerprints."""
+    from roughcut.media.audio import ANALYSIS_RATE
+
+    return store.cached(
+        f"{reference[1]}:{other[1]}",
+        "audio.sync",
+        SYNC_VERSION,
+        {"rate": ANALYSIS_RATE},
+        lambda: find_offset(samples_of(reference[0]), samples_of(other[0]), ANALYSIS_RATE),
+    )
+
+
+class _Samples:
+    """Analysis-rate samples by path, each file decoded once (its failure remembered too)."""
+
+    def __init__(self) -> None:
+        self._decoded: dict[Path, np.ndarray | MediaError] = {}
+
+    def __call__(self, path: Path) -> np.ndarray:
+        if path not in self._decoded:
+            try:
+                self._decoded[path] = _load(path)
+            except MediaError as exc:
+                self._decoded[path] = exc
+        value = self._decoded[path]
+        if isinstance(value, MediaError):
+            raise value
+        return value
+
+    def forget(self, path: Path) -> None:
+        """Free ``path``'s samples."""
+        self._decoded.pop(path, None)
+
+
 def group_takes_with_sound(
     take_paths: Sequence[str | Path],
     sound_paths: Sequence[str | Path],
@@ -336,23 +377,11 @@ def group_takes_with_sound(
     default store) per pair of content fingerprints, so a second ingest decodes nothing.
     Unreadable or silent files are reported in ``problem`` and the batch goes on.
     """
-    from roughcut.media.audio import ANALYSIS_RATE
     from roughcut.media.fingerprint import fingerprint
     from roughcut.store import Store
 
     store = store or Store()
-    decoded: dict[Path, np.ndarray | MediaError] = {}
-
-    def samples_of(path: Path) -> np.ndarray:
-        if path not in decoded:
-            try:
-                decoded[path] = _load(path)
-            except MediaError as exc:
-                decoded[path] = exc
-        value = decoded[path]
-        if isinstance(value, MediaError):
-            raise value
-        return value
+    samples_of = _Samples()
 
     sounds: dict[Path, tuple[str, int, Fraction | None]] = {}
     sound_problems: list[str] = []
@@ -374,15 +403,7 @@ def group_takes_with_sound(
         problem = None
         for path, (sound_key, _rate, _timecode) in sounds.items():
             try:
-                result = store.cached(
-                    f"{sound_key}:{take_key}",
-                    "audio.sync",
-                    SYNC_VERSION,
-                    {"rate": ANALYSIS_RATE},
-                    lambda path=path, take=take: find_offset(
-                        samples_of(path), samples_of(take), ANALYSIS_RATE
-                    ),
-                )
+                result = _cached_offset(store, (path, sound_key), (take, take_key), samples_of)
             except MediaError as exc:
                 if exc.path == take:
                     problem = exc.problem
@@ -391,7 +412,7 @@ def group_takes_with_sound(
                 continue
             if best is None or result.confidence > best[1].confidence:
                 best = (path, result)
-        decoded.pop(take, None)  # sounds stay decoded for the next take; takes do not
+        samples_of.forget(take)  # sounds stay decoded for the next take; takes do not
         if problem is None and (best is None or best[1].confidence < min_confidence):
             problem = "no external sound matches" if sounds else "no readable external sound"
             if sound_problems and best is None:
@@ -418,3 +439,81 @@ def group_takes_with_sound(
             )
         )
     return groups
+
+
+@dataclass(frozen=True)
+class Angle:
+    """One take placed on the common clock of the angles that recorded the same performance.
+
+    ``group`` names the group (its reference take's path); ``offset_s`` is where this take's
+    first audio sample falls on the reference take's clock (seconds, 0 for the reference; negative
+    when this angle started first), found from the sound alone; ``drift_ppm`` and ``confidence`` as
+    in :class:`SyncResult`. A take whose sound could not be read has ``group`` ``None`` and says why
+    in ``problem``. A take's picture is taken to start with its sound (same container start).
+    """
+
+    take: Path
+    group: str | None
+    offset_s: float
+    drift_ppm: float = 0.0
+    confidence: float = 1.0
+    problem: str | None = None
+
+
+def group_angles(
+    take_paths: Sequence[str | Path],
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    store: Store | None = None,
+) -> list[Angle]:
+    """Group takes that recorded one performance (multicam angles) by their sound, with offsets.
+
+    The longest take opens the first group; each further take (longest first) joins the first
+    group whose reference it matches with at least ``min_confidence`` (its offset on that
+    reference's clock by :func:`find_offset`), else it opens a group of its own. Results are cached
+    in ``store`` per pair of fingerprints, like :func:`group_takes_with_sound`. A take alone in its
+    group was matched by none. Unreadable or silent takes come back with a ``problem``; the rest
+    goes on. Returned in the order of ``take_paths``.
+    """
+    from roughcut.media.fingerprint import fingerprint
+    from roughcut.media.probe import probe
+    from roughcut.store import Store
+
+    store = store or Store()
+    samples_of = _Samples()
+    found: dict[Path, Angle] = {}
+    usable: list[tuple[float, Path, str]] = []
+    for take in map(Path, take_paths):
+        try:
+            info = probe(take)
+            if not info.audio:
+                raise MediaError(take, "has no audio stream")
+            usable.append((float(info.duration), take, fingerprint(take)))
+        except (MediaError, OSError) as exc:
+            problem = exc.problem if isinstance(exc, MediaError) else str(exc)
+            found[take] = Angle(take, None, 0.0, confidence=0.0, problem=problem)
+    references: list[tuple[Path, str]] = []
+    for _duration, take, key in track(
+        sorted(usable, key=lambda item: -item[0]), "Grouping angles by their sound"
+    ):
+        placed = None
+        try:
+            for ref_path, ref_key in references:
+                try:
+                    result = _cached_offset(store, (ref_path, ref_key), (take, key), samples_of)
+                except MediaError as exc:
+                    if exc.path == take:
+                        raise
+                    continue  # the reference's own problem was reported when it was placed
+                if result.confidence >= min_confidence:
+                    placed = Angle(take, str(ref_path), result.offset_s, result.drift_ppm, result.confidence)
+                    samples_of.forget(take)  # references stay decoded for the next take; others do not
+                    break
+            if placed is None:
+                samples_of(take)  # a take that opens a group must have usable sound
+                references.append((take, key))
+                placed = Angle(take, str(take), 0.0)
+        except MediaError as exc:
+            placed = Angle(take, None, 0.0, confidence=0.0, problem=exc.problem)
+        found[take] = placed
+    return [found[Path(p)] for p in take_paths]

@@ -22,36 +22,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from roughcut.errors import RoughcutError
+from roughcut.vision.shot_size import SHOT_SIZES as SHOT_SIZES  # the one ladder, re-exported
+from roughcut.vision.shot_size import shot_size_index as shot_size_index
 
-#: Shot sizes from tightest to widest: extreme close-up, close-up, medium close-up, medium shot,
-#: medium long (cowboy), long (full figure), extreme long.
-SHOT_SIZES: tuple[str, ...] = ("ECU", "CU", "MCU", "MS", "MLS", "LS", "ELS")
-_SYNONYMS = {
-    "BCU": "ECU",
-    "XCU": "ECU",
-    "MWS": "MLS",
-    "MFS": "MLS",
-    "WS": "LS",
-    "FS": "LS",
-    "EWS": "ELS",
-    "XLS": "ELS",
-    "XWS": "ELS",
-}
 SCREEN_POSITIONS = ("left", "centre", "right")
-
-
-def shot_size_index(size: str) -> int:
-    """Position of ``size`` on :data:`SHOT_SIZES` (0 = ``ECU``, tightest; 6 = ``ELS``, widest)."""
-    name = _SYNONYMS.get(size.upper(), size.upper())
-    try:
-        return SHOT_SIZES.index(name)
-    except ValueError:
-        raise RoughcutError(f"unknown shot size {size!r}; use one of {', '.join(SHOT_SIZES)}") from None
 
 
 @dataclass(frozen=True)
@@ -152,17 +130,12 @@ class SceneCoverage:
 # Text intensity
 
 
-@cache
-def _sentiment():  # type: ignore[no-untyped-def]
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
 def text_intensity(text: str) -> float:
     """Emotional intensity 0..1 of a line from its text: VADER's absolute compound sentiment (which
-    already counts exclamation marks, capitals and intensifiers)."""
-    return float(min(1.0, abs(_sentiment().polarity_scores(text)["compound"])))
+    already counts exclamation marks, capitals and intensifiers), from :mod:`roughcut.text.sentiment`."""
+    from roughcut.text.sentiment import sentiment
+
+    return float(min(1.0, sentiment(text).intensity))
 
 
 # ----------------------------------------------------------------------------------------------

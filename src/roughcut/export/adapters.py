@@ -1,19 +1,21 @@
 """Timelines to editing systems through the OpenTimelineIO adapters, and back for checking.
 
-One small writer per format; each returns the file it wrote. ``read_back`` reads any of them
+One small writer per format, each registered in :mod:`roughcut.export.formats`; each returns the
+file it wrote. ``read_back`` reads any of them
 through the same adapters at the timeline's exact rate.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
+from roughcut.errors import ConfigError
 from roughcut.export import _ale, _fcpx_exact
 from roughcut.export._media import is_drop_frame, timecode
 from roughcut.media.rates import timecode_to_frame
@@ -226,20 +228,15 @@ def write_ale(timeline: otio.schema.Timeline, path: Path) -> Path:
 
 
 #: Format name → (file suffix, writer, adapter name for reading back).
-WRITERS: dict[str, tuple[str, Callable[[otio.schema.Timeline, Path], Path], str]] = {
-    "otio": (".otio", write_otio, "otio_json"),
-    "fcp7": (".fcp7.xml", write_fcp7, "fcp_xml"),
-    "fcpx": (".fcpxml", write_fcpx, "fcpx_xml"),
-    "edl": (".edl", write_edl, "cmx_3600"),
-    "aaf": (".aaf", write_aaf, "AAF"),
-    "ale": (".ale", write_ale, "ale"),
-}
-
-
 def read_back(path: str | Path, fmt: str, rate: Fraction) -> otio.core.SerializableObject:
-    """Read a file written by one of :data:`WRITERS` through its OTIO adapter (``rate`` in frames per
-    second for the formats that do not store it)."""
-    adapter = WRITERS[fmt][2]
+    """Read a file written in export format ``fmt`` (one with a ``reader`` in
+    :mod:`roughcut.export.formats`) through its OTIO adapter (``rate`` in frames per second for the
+    formats that do not store it)."""
+    from roughcut.export.formats import export_format
+
+    adapter = export_format(fmt).reader
+    if adapter is None:
+        raise ConfigError(f"export format {fmt!r} is not a timeline OpenTimelineIO can read back")
     kwargs: dict = {}
     if fmt == "edl":
         kwargs["rate"] = float(rate)

@@ -38,8 +38,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
-#: Shot sizes from closest to widest (the editor's ``roughcut.edit.coverage.SHOT_SIZES``).
-SHOT_SIZES = ("ECU", "CU", "MCU", "MS", "MLS", "LS", "ELS")
+from roughcut.errors import RoughcutError
+
+#: Shot sizes from closest to widest: extreme close-up, close-up, medium close-up, medium shot,
+#: medium long (cowboy), long (full figure), extreme long. The one ladder: the editor's
+#: ``roughcut.edit.coverage.SHOT_SIZES`` is this one.
+SHOT_SIZES: tuple[str, ...] = ("ECU", "CU", "MCU", "MS", "MLS", "LS", "ELS")
+#: Other names editors use for sizes of the ladder.
+SHOT_SIZE_SYNONYMS = {
+    "BCU": "ECU",
+    "XCU": "ECU",
+    "MWS": "MLS",
+    "MFS": "MLS",
+    "WS": "LS",
+    "FS": "LS",
+    "EWS": "ELS",
+    "XLS": "ELS",
+    "XWS": "ELS",
+}
 #: Frame bottom (face heights below the forehead) from which each size but ECU starts: CU, MCU, MS,
 #: MLS, LS (the midpoints between the body levels each size's frame edge sits at).
 FRAME_BOTTOM_LIMITS = (1.1, 2.3, 3.5, 5.6, 8.8)
@@ -112,6 +128,12 @@ def classify_shot_size(face_height_ratio: float) -> str:
     return SHOT_SIZES[-1]
 
 
-def shot_size_index(name: str) -> int:
-    """0 for ECU up to 6 for ELS (for "closer than" comparisons)."""
-    return SHOT_SIZES.index(name)
+def shot_size_index(size: str) -> int:
+    """Position of ``size`` on :data:`SHOT_SIZES` (0 = ``ECU``, tightest; 6 = ``ELS``, widest), any
+    case, synonyms (:data:`SHOT_SIZE_SYNONYMS`) allowed; a :class:`RoughcutError` naming the ladder
+    for anything else."""
+    name = SHOT_SIZE_SYNONYMS.get(size.upper(), size.upper())
+    try:
+        return SHOT_SIZES.index(name)
+    except ValueError:
+        raise RoughcutError(f"unknown shot size {size!r}; use one of {', '.join(SHOT_SIZES)}") from None

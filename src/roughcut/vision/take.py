@@ -17,10 +17,9 @@ from roughcut.errors import ConfigError, MediaError, RoughcutError
 from roughcut.media import Frame, fingerprint, probe, read_frames
 from roughcut.media.rates import snap_frame_rate
 from roughcut.progress import track
-from roughcut.vision.active_speaker import decide_speakers
-from roughcut.vision.analyser import FrameAnalyser, run_pass
+from roughcut.vision.analyser import FrameAnalyser, face_analyser, run_pass, speaker_analyser
 from roughcut.vision.cuts import COMPARE_WIDTH, CutAnalyser, refine_cuts
-from roughcut.vision.faces import FaceAnalyser, RawTrack
+from roughcut.vision.faces import RawTrack
 from roughcut.vision.identity import track_embeddings
 from roughcut.vision.model import FaceTrack, ShotSegment, TakeVision
 from roughcut.vision.persons import make_persons
@@ -282,7 +281,7 @@ def analyze_take(
     cut_analyser = CutAnalyser(native_rate=rate)
     analysers: list[FrameAnalyser] = [frames_seen, cut_analyser, SharpnessAnalyser()]
     if searched:
-        analysers.append(FaceAnalyser(native_rate=float(rate)))
+        analysers.append(face_analyser()(native_rate=float(rate)))
     # Every frame is decoded once: the thinned analysis frames, and every frame small and grey for
     # the cut analyser to refine its candidates without a second decode.
     results = run_pass(read_frames(path, width=width, fps=fps, between_width=COMPARE_WIDTH), analysers)
@@ -299,7 +298,7 @@ def analyze_take(
     with ThreadPoolExecutor(max_workers=1) as worker:
         embedded = worker.submit(lambda: {raw.track_id: track_embeddings(raw.chips) for raw in raw_tracks})
         # Who speaks: Light-ASD on 25 fps face crops and the sound, lip motion where it cannot run.
-        tracks, speaking_problems = decide_speakers(
+        tracks, speaking_problems = speaker_analyser()(
             path,
             tracks,
             frame_rate=rate,

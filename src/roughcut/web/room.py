@@ -24,6 +24,7 @@ from typing import Any
 from roughcut.app import deliver, synced_sound
 from roughcut.edit import Cut, SceneCoverage, edit_scene, registry, styles_from_config, to_timeline
 from roughcut.edit.pacing import PACES
+from roughcut.edit.styles import check_weight
 from roughcut.errors import RoughcutError
 from roughcut.export.files import OutputDir, made_files
 from roughcut.project import Project
@@ -273,9 +274,7 @@ class EditingRoom:
                     raise RequestError("weights must be an object of idiom → number")
                 merged = dict(settings.weights)
                 for name, value in weights.items():
-                    if name not in registry():
-                        raise RequestError(f"unknown idiom {name!r}; idioms: {', '.join(sorted(registry()))}")
-                    merged[name] = _number(value, f"weight of idiom {name!r}")
+                    merged[name] = check_weight(name, _number(value, f"weight of idiom {name!r}"))
                 settings = replace(settings, weights=merged)
             if "params" in request:
                 params = request["params"]
