@@ -187,3 +187,77 @@ def test_a_plug_in_reaction_idiom_counts() -> None:
         assert why_not(coverage, whole, "1", line.take) == "test_always_cut_away"
     finally:
         del IDIOMS["test_always_cut_away"]
+
+
+@pytest.mark.parametrize(
+    ("name", "takes", "lines", "per_line", "line_id", "expected", "instead"),
+    [
+        # The speaker is seen, not the listener.
+        ("speaker_visible", TWO_BOB, (("1", "BOB", 0.1, 3.0),), {}, "1", "two", "ann_cu"),
+        # The slower of two equal framings.
+        (
+            "performance_slow",
+            ANN_TWICE,
+            (("1", "ANN", 0.1, 3.0),),
+            {("1", "ann_cu2"): {"speech_rate": 2.0}},
+            "1",
+            "ann_cu2",
+            "ann_cu",
+        ),
+        # ANN is a close-up character (she speaks in close-ups twice): her third line stays close.
+        (
+            "zoom_consistent",
+            {**TWO, "ann_cu2": ("CU", {"ANN": "centre"})},
+            (("1", "ANN", 0.1, 3.0),),
+            {},
+            "1",
+            "ann_cu",
+            "two",
+        ),
+    ],
+)
+def test_a_line_idiom_decides(name, takes, lines, per_line, line_id, expected, instead) -> None:  # type: ignore[no-untyped-def]
+    coverage = scene(takes, lines, per_line=per_line)
+    weights = {name: 1.0} if name == "speaker_visible" else {"speaker_visible": 1.0, name: 1.0}
+    assert cut_takes(coverage, weights)[0] == expected
+    assert why_not(coverage, weights, line_id, instead) == name
+
+
+def test_change_zoom_gradually_steps_through_the_sizes() -> None:
+    takes = {
+        "ls": ("LS", {"ANN": "left", "BOB": "right"}),
+        "mls": ("MLS", {"ANN": "left", "BOB": "right"}),
+        "ann_mcu": ("MCU", {"ANN": "centre"}),
+    }
+    lines = (("1", "ANN", 0.1, 3.0), ("2", "BOB", 0.1, 3.0), ("3", "ANN", 0.9, 3.0))
+    weights = {"speaker_visible": 1.0, "start_wide": 1.0, "intensify_emotion": 1.0}
+    params = {"intensify_emotion": {"reserve": 0.0}}
+    assert cut_takes(scene(takes, lines), weights, params=params) == ["ls", "ls", "ann_mcu"]
+    stepped = {**weights, "change_zoom_gradually": 1.0}
+    assert cut_takes(scene(takes, lines), stepped, params=params) == ["ls", "mls", "ann_mcu"]
+    cut = edit_scene(scene(takes, lines), style=Style("t", stepped, params))
+    assert (
+        cut.line("2").idiom_costs["change_zoom_gradually"]
+        == 0
+        < cut.line("3").idiom_costs["change_zoom_gradually"]
+    )
+
+
+def test_the_real_analysis_brings_every_signal_to_the_editor(demo_project, analysed_demo_store) -> None:  # type: ignore[no-untyped-def]
+    from roughcut.app import analyze_project, scene_coverage
+    from roughcut.project import Project
+    from roughcut.store import Store
+
+    store = Store(analysed_demo_store)
+    try:
+        coverage = scene_coverage(analyze_project(Project.open(demo_project), store=store))
+    finally:
+        store.close()
+    features = scene_features(coverage)
+    covered = features.covered
+    assert np.isfinite(features.arousal[covered]).all() and np.isfinite(features.sharpness).all()
+    assert np.isfinite(features.speaker_confidence[covered]).all()
+    assert np.isfinite(features.split_seconds[covered]).mean() > 0.5  # most lines have a pause
+    assert not np.allclose(features.arc, features.intensity)  # the voice moves the arc
+    cut = edit_scene(coverage)
+    assert not [line.line_id for line in cut.lines if line.idiom.startswith("tie")]

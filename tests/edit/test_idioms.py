@@ -110,7 +110,7 @@ def test_intensify_emotion_wants_the_tightest_shot_above_the_threshold() -> None
     c = costs("intensify_emotion", make_coverage(), threshold=0.65)
     assert c[1, col("bob_cu")] == 0 and c[1, col("wide")] == 1
     # Close-ups are reserved for the intense line: on the calm ones a tighter shot costs.
-    assert c[0, col("wide")] == 0 and c[0, col("ann_cu")] == 0.5 and 0 < c[0, col("two")] < 0.5
+    assert c[0, col("wide")] == 0 and c[0, col("ann_cu")] == 0.2 and 0 < c[0, col("two")] < 0.2
     assert not costs("intensify_emotion", make_coverage(), reserve=0.0)[[0, 2]].any()
 
 

@@ -144,16 +144,24 @@ def _idiom_costs(
     return cache[key]
 
 
+#: Sharpness ratio that counts as a sharper picture when breaking ties (the measure's own noise
+#: between two framings of one shot is a few per cent).
+SHARPER = 1.25
 #: The rules that break a tie between equally good takes, in order (see :func:`_tie_keys`).
 TIE_RULES = ("sharper picture", "surer alignment", "surer speaker labels", "take order")
 
 
 def _tie_keys(features: Features) -> np.ndarray:
     """``[L, T, 4]`` sort keys of every take on every line, smaller is better, one per tie rule: the
-    sharper picture (face sharpness), the surer alignment (the performance says the scripted words),
+    sharper picture (face sharpness, in steps of :data:`SHARPER`: a smaller difference is noise), the
+    surer alignment (the performance says the scripted words),
     the surer speaker labels, then the order the takes come in (said as such, never silently)."""
     n_lines, n_takes = features.shape
-    sharp = np.broadcast_to(np.nan_to_num(-features.sharpness, nan=np.inf), (n_lines, n_takes))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = -np.floor(np.log(features.sharpness) / np.log(SHARPER))
+    sharp = np.broadcast_to(
+        np.nan_to_num(steps, nan=np.inf, posinf=np.inf, neginf=np.inf), (n_lines, n_takes)
+    )
     alignment = -np.nan_to_num(features.confidence, nan=0.0)
     labels = -np.nan_to_num(features.speaker_confidence, nan=1.0)
     order = np.broadcast_to(np.arange(n_takes, dtype=float), (n_lines, n_takes))

@@ -38,6 +38,7 @@ _DEFAULT = {
     "zoom_consistent": 0.3,
     "short_lines": 1.0,
     "intensify_emotion": 0.5,
+    "sure_labels": 0.5,
 }
 
 STYLES: dict[str, Style] = {
