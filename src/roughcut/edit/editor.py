@@ -73,9 +73,9 @@ def edit_scene(
         solution = viterbi(unary, model.pairwise, free=free)
         for k, line_index in enumerate(keep):
             state = solution.path[k]
-            takes_per_line[line_index] = features.take_names[model.main[state]]
-            if model.reaction[state] >= 0:
-                cutaways[int(line_index)] = features.take_names[model.reaction[state]]
+            takes_per_line[line_index] = features.take_names[model.main[k, state]]
+            if model.reaction[k, state] >= 0:
+                cutaways[int(line_index)] = features.take_names[model.reaction[k, state]]
         total, line_results = _explain(model, solution, features, keep, pins)
     warnings = list(_conform_warnings(coverage, takes_per_line, rate, width, height))
     warnings.extend(f"line {g}: no take holds it; left as a marked gap" for g in gaps)
@@ -144,6 +144,9 @@ def _idiom_costs(
     return cache[key]
 
 
+#: Cutaways considered per line, per take (the cheapest by their own costs; more would only grow
+#: the chain with choices the cut never takes).
+SPLITS_PER_TAKE = 2
 #: Sharpness ratio that counts as a sharper picture when breaking ties (the measure's own noise
 #: between two framings of one shot is a few per cent).
 SHARPER = 1.25
@@ -184,8 +187,8 @@ class _Model:
     """Weighted cost arrays of the kept (covered) lines over their states, per idiom and summed."""
 
     n_takes: int
-    main: np.ndarray  # [S] the take each state is heard (and first seen) from
-    reaction: np.ndarray  # [S] the take it cuts away to, -1 for none
+    main: np.ndarray  # [K, S] the take each line's state is heard (and first seen) from
+    reaction: np.ndarray  # [K, S] the take it cuts away to, -1 for none
     state_terms: dict[str, np.ndarray]  # name → weighted [K, S] (line and reaction idioms, cuts inside lines)
     transition_terms: dict[str, np.ndarray]  # name → weighted [K - 1, T, T] between takes
     reaction_idioms: tuple[str, ...]
@@ -196,7 +199,7 @@ class _Model:
 
     @property
     def exit(self) -> np.ndarray:
-        """[S] the take on screen at the end of each state's line."""
+        """[K, S] the take on screen at the end of each state's line."""
         return np.where(self.reaction >= 0, self.reaction, self.main)
 
     @classmethod
@@ -238,7 +241,9 @@ class _Model:
                     inner_costs[name] = weight * _idiom_costs(coverage, doubled, name, params, "inner")[0::2]
             else:
                 reaction_costs[name] = weight * _idiom_costs(coverage, features, name, params)[keep]
-        # The split states: heard from s, cut away at its pause to r (a take not showing the speaker).
+        # Every choice of a line as a pair (s, r): heard from s and cut away at its pause to r (a take
+        # not showing the speaker), r == s for the line shown whole.
+        diagonal = np.arange(n_takes)
         possible = np.zeros((n, n_takes, n_takes), bool)
         after = np.zeros((n, n_takes))  # share of the line after the pause, in the take heard
         if reacting and n:
@@ -250,43 +255,56 @@ class _Model:
                 after = np.where(splittable, (length - split) / np.where(length > 0, length, 1), 0.0)
             away = covered & ~features.speaker_visible[keep] & (features.visible[keep] != 0)
             possible = splittable[:, :, None] & away[:, None, :]
-            possible &= ~np.eye(n_takes, dtype=bool)[None]
-        pairs = np.argwhere(possible.any(axis=0))
-        main = np.concatenate([np.arange(n_takes), pairs[:, 0]]).astype(np.int64)
-        reaction = np.concatenate([np.full(n_takes, -1), pairs[:, 1]]).astype(np.int64)
-        split_rows = np.arange(n_takes, len(main))
-        s_of, r_of = main[split_rows], reaction[split_rows]
-        state_terms: dict[str, np.ndarray] = {}
+            possible[:, diagonal, diagonal] = False
+        pair_terms: dict[str, np.ndarray] = {}
         for name, term in line_costs.items():
-            states = term[:, main].copy()
-            if idioms[name].judges == "picture" and len(split_rows):
-                share = after[:, s_of]
-                states[:, split_rows] = (1 - share) * term[:, s_of] + share * term[:, r_of]
-            state_terms[name] = states
+            heard = np.broadcast_to(term[:, :, None], (n, n_takes, n_takes))
+            if idioms[name].judges == "picture":
+                share = after[:, :, None]
+                pair_terms[name] = (1 - share) * heard + share * term[:, None, :]
+            else:
+                pair_terms[name] = heard.copy()
         for name, term in reaction_costs.items():
-            diagonal = term[:, np.arange(n_takes), np.arange(n_takes)]
-            states = np.concatenate([diagonal, term[:, s_of, r_of]], axis=1)
-            state_terms[name] = states
+            pair_terms[name] = term.copy()
         for name, term in inner_costs.items():
-            states = np.zeros((n, len(main)))
-            states[:, split_rows] = term[:, s_of, r_of]
-            state_terms[name] = state_terms.get(name, 0) + states
-        allowed = np.concatenate([covered, possible[:, s_of, r_of]], axis=1)
-        base = np.zeros((n, len(main)))
-        for term in state_terms.values():
-            base = base + term
+            inner = term.copy()
+            inner[:, diagonal, diagonal] = 0.0
+            pair_terms[name] = pair_terms.get(name, 0) + inner
+        pair_total = sum(pair_terms.values(), np.zeros((n, n_takes, n_takes)))
+        # States per line: the T takes shown whole (state t = take t), then its cheapest cutaways (at
+        # most SPLITS_PER_TAKE per take, so the chain stays small with many takes).
+        wanted = [np.argwhere(possible[k]) for k in range(n)]
+        wanted = [
+            pairs[
+                np.argsort(pair_total[k, pairs[:, 0], pairs[:, 1]], kind="stable")[
+                    : SPLITS_PER_TAKE * n_takes
+                ]
+            ]
+            for k, pairs in enumerate(wanted)
+        ]
+        width = n_takes + max((len(pairs) for pairs in wanted), default=0)
+        main = np.zeros((n, width), np.int64)
+        reaction = np.full((n, width), -1, np.int64)
+        allowed = np.zeros((n, width), bool)
+        main[:, :n_takes] = diagonal
+        allowed[:, :n_takes] = covered
+        for k, pairs in enumerate(wanted):
+            main[k, n_takes : n_takes + len(pairs)] = pairs[:, 0]
+            reaction[k, n_takes : n_takes + len(pairs)] = pairs[:, 1]
+            allowed[k, n_takes : n_takes + len(pairs)] = True
+        rows = np.arange(n)[:, None]
+        shown = np.where(reaction >= 0, reaction, main)
+        state_terms = {name: term[rows, main, shown] for name, term in pair_terms.items()}
+        base = pair_total[rows, main, shown]
         keys = _tie_keys(features)[keep]
         rank = _tie_rank(keys, covered)
         step = TIE / (2 * (n + 1))
-        tie = (
-            step * (rank[:, main] + np.where(reaction >= 0, rank[:, np.maximum(reaction, 0)], 0.0) / 2) / 1.5
-        )
+        tie = step * (rank[rows, main] + np.where(reaction >= 0, rank[rows, shown], 0.0) / 2) / 1.5
         base = np.where(allowed, base + tie, np.inf)
-        exit_take = np.where(reaction >= 0, reaction, main)
         pairwise = np.zeros((max(n - 1, 0), n_takes, n_takes))
         for term in transition_terms.values():
             pairwise += term
-        pairwise = pairwise[:, exit_take[:, None], main[None, :]]
+        pairwise = pairwise[np.arange(max(n - 1, 0))[:, None, None], shown[:-1, :, None], main[1:, None, :]]
         return cls(
             n_takes,
             main,
@@ -307,14 +325,15 @@ class _Model:
         for k, line_index in enumerate(keep):
             take = pins.get(features.line_ids[line_index])
             if take is not None:
-                pinned[k, self.main != features.take_names.index(take)] = np.inf
+                pinned[k, self.main[k] != features.take_names.index(take)] = np.inf
         return pinned, self.base_unary
 
     def path_terms(self, paths: np.ndarray) -> dict[str, np.ndarray]:
         """Weighted cost of each idiom along each path of states ``paths`` ``[P, K]`` → ``name → [P]``."""
         rows = np.arange(paths.shape[1])
         out = {name: term[rows[None, :], paths].sum(axis=1) for name, term in self.state_terms.items()}
-        exit_take, entry = self.exit[paths[:, :-1]], self.main[paths[:, 1:]]
+        exit_take = self.exit[rows[None, :-1], paths[:, :-1]]
+        entry = self.main[rows[None, 1:], paths[:, 1:]]
         for name, term in self.transition_terms.items():
             out[name] = out.get(name, 0) + term[rows[None, :-1], exit_take, entry].sum(axis=1)
         return out
@@ -325,7 +344,8 @@ class _Model:
 
     def tie_rule(self, k: int, chosen: int, other: int) -> str:
         """Which tie rule prefers state ``chosen`` over ``other`` on kept line ``k``."""
-        for a, b in ((self.main[chosen], self.main[other]), (self.reaction[chosen], self.reaction[other])):
+        main, reaction = self.main[k], self.reaction[k]
+        for a, b in ((main[chosen], main[other]), (reaction[chosen], reaction[other])):
             if a == b:
                 continue
             if a < 0 or b < 0:
@@ -379,20 +399,23 @@ def _explain(
                 deciding = max(diffs, key=lambda name: diffs[name])
             else:  # a pinned line: the idiom that would have preferred the alternative
                 deciding = min(diffs, key=lambda name: diffs[name])
-            cut_away = int(model.reaction[state])
+            cut_away = int(model.reaction[k, state])
             alternative = Alternative(
-                names[model.main[state]], cost, margin, deciding, names[cut_away] if cut_away >= 0 else None
+                names[model.main[k, state]],
+                cost,
+                margin,
+                deciding,
+                names[cut_away] if cut_away >= 0 else None,
             )
             per_line.setdefault(k, []).append(alternative)
     results = {}
-    rows = np.arange(n)
     for k in range(n):
         chosen = int(path[k])
         own = {name: float(term[k, chosen]) for name, term in model.state_terms.items()}
         if k > 0:
-            before = int(model.exit[path[k - 1]])
+            before = int(model.exit[k - 1, path[k - 1]])
             for name, term in model.transition_terms.items():
-                own[name] = own.get(name, 0.0) + float(term[k - 1, before, model.main[chosen]])
+                own[name] = own.get(name, 0.0) + float(term[k - 1, before, model.main[k, chosen]])
         alternatives = tuple(per_line.get(k, ()))
         line_id = features.line_ids[keep[k]]
         if line_id in pins:
@@ -402,7 +425,6 @@ def _explain(
         else:
             idiom = alternatives[0].idiom
         results[int(keep[k])] = (float(sum(own.values())), idiom, own, alternatives)
-    del rows
     return total, results
 
 

@@ -160,7 +160,8 @@ def emphasize_character(f: Features, *, character: str = "", short_seconds: floa
 def intensify_emotion(f: Features, *, threshold: float = 0.65, reserve: float = 0.2) -> np.ndarray:
     """Intensify emotion: close-ups are kept for the intense lines. On a line whose emotional arc
     (text intensity and voice arousal, :attr:`Features.arc`) reaches ``threshold`` the tightest
-    framing costs 0 and the widest 1; on the other lines a tighter framing costs up to ``reserve`` (the tightest)."""
+    framing costs 0 and the widest 1; on the other lines a tighter framing costs up to ``reserve``
+    (the tightest)."""
     if not 0 <= reserve <= 1:
         raise ConfigError(f"intensify_emotion: reserve must be between 0 and 1 (got {reserve})")
     closeness = _local_scale(-np.nan_to_num(f.size), f.covered)
