@@ -231,14 +231,22 @@ def test_j_and_l_cuts_move_the_sound_cut(demo_coverage: SceneCoverage, j: int, l
 
 def test_listener_reaction_cuts_away_during_long_lines(demo_coverage: SceneCoverage) -> None:
     plain = edit_scene(demo_coverage, style="reactive", weights={"listener_reaction": 0})
+    assert not any(line.reaction for line in plain.lines)
     cut = edit_scene(demo_coverage, style="reactive", params={"listener_reaction": {"min_seconds": 3.5}})
-    reactions = [c for c in cut.video if c.role == "reaction"]
-    assert reactions
-    for clip in reactions:
-        line = cut.line(clip.line_id)
+    reacting = [line for line in cut.lines if line.reaction is not None]
+    assert reacting
+    for line in reacting:
+        clip = line.reaction
         assert not demo_coverage.get(line.line_id, clip.take).speaker_visible
-        assert line.speech_in < clip.record_in < clip.record_out < line.speech_out
-    assert cut.audio == plain.audio  # picture only: the sound is untouched
+        assert demo_coverage.get(line.line_id, clip.take).visible_characters  # someone listens
+        assert line.speech_in < clip.record_in < line.speech_out and clip.record_out == line.record_out
+        assert line.idiom_costs["listener_reaction"] == 0  # scored inside the optimisation
+        whole = next(a for a in line.alternatives if a.take == line.take and a.reaction is None)
+        assert whole.idiom == "listener_reaction" and whole.margin > 0
+    # Picture only: the sound of every line is its own take's.
+    for line in cut.lines:
+        heard = {c.take for c in cut.audio if c.record_in < line.speech_out and line.speech_in < c.record_out}
+        assert heard == {line.take}
 
 
 def test_a_different_rate_or_size_is_conformed_and_said(demo_coverage: SceneCoverage) -> None:

@@ -109,7 +109,9 @@ def test_short_lines_forbid_cuts_around_a_short_line() -> None:
 def test_intensify_emotion_wants_the_tightest_shot_above_the_threshold() -> None:
     c = costs("intensify_emotion", make_coverage(), threshold=0.65)
     assert c[1, col("bob_cu")] == 0 and c[1, col("wide")] == 1
-    assert not c[0].any() and not c[2].any()
+    # Close-ups are reserved for the intense line: on the calm ones a tighter shot costs.
+    assert c[0, col("wide")] == 0 and c[0, col("ann_cu")] == 0.2 and 0 < c[0, col("two")] < 0.2
+    assert not costs("intensify_emotion", make_coverage(), reserve=0.0)[[0, 2]].any()
 
 
 def test_peaks_and_valleys_follow_the_arc() -> None:
@@ -127,8 +129,9 @@ def test_performance_fast_and_slow_rank_speech_rates() -> None:
 
 def test_emphasize_character_shows_them_closest() -> None:
     c = costs("emphasize_character", make_coverage(), character="BOB")
-    assert c[0, col("bob_cu")] == 0 and c[0, col("ann_cu")] == 1
-    assert 0 < c[0, col("wide")] <= 0.5
+    assert c[1, col("bob_cu")] == 0 and c[1, col("ann_cu")] == 1  # BOB's own line
+    assert 0 < c[1, col("wide")] <= 0.5
+    assert c[0, col("bob_cu")] == 0 and c[0, col("ann_cu")] == 0.5  # ANN's longer line: half as strong
     assert not costs("emphasize_character", make_coverage()).any()
     with pytest.raises(ConfigError, match="no character 'EVE'"):
         costs("emphasize_character", make_coverage(), character="EVE")

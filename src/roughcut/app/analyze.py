@@ -183,6 +183,16 @@ def _best_performance(alignment, line_id: str):
     return max(performances, key=lambda a: (a.confidence, -a.occurrence)) if performances else None
 
 
+def _speaker_confidence(row) -> float | None:
+    """How far the picture's two speaker labels agree (0..1): the person named after the speaker and
+    the face seen talking (1 agree, 0.5 no lips seen moving on a shown speaker, 0 another face talks)."""
+    if row is None:
+        return None
+    if row.visual_speaker is None:
+        return 0.5 if row.speaker_visible else 1.0
+    return 1.0 if row.visual_speaker == row.speaker_person else 0.0
+
+
 def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> SceneCoverage:
     """The editor's input for ``scene`` (its number; default: the first scene with dialogue).
 
@@ -240,6 +250,7 @@ def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> Scene
                 screen_positions=positions,
                 has_audio=info.has_audio,
                 timecode=info.timecode,
+                sharpness=vision.face_sharpness if vision.face_sharpness is not None else vision.sharpness,
             )
         )
         for line_id in line_ids:
@@ -260,6 +271,15 @@ def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> Scene
                 confidence=float(performance.confidence),
                 speech_rate=len(performance.words) / seconds,
                 arousal=analysis.arousal.get((line_id, take)),
+                speaker_confidence=_speaker_confidence(row),
+                pauses=tuple(
+                    (
+                        math.ceil(Fraction(a.end_s).limit_denominator(10**6) * rate),
+                        math.floor(Fraction(b.start_s).limit_denominator(10**6) * rate),
+                    )
+                    for a, b in zip(performance.words, performance.words[1:], strict=False)
+                    if b.start_s - a.end_s >= 0.1
+                ),
             )
     if not takes:
         raise RoughcutError(

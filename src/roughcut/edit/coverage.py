@@ -17,6 +17,7 @@ Shot sizes use the ladder :data:`SHOT_SIZES`, tightest first (``ECU`` … ``ELS`
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -50,7 +51,9 @@ class TakeInfo:
     ``shot_size`` is the take's usual framing; ``screen_positions`` maps each visible character to
     ``"left"``, ``"centre"`` or ``"right"``. ``sync_group`` names takes recorded together (multicam
     angles of one performance); ``sync_offset_frames`` is where this angle's frame 0 sits on the
-    group's common clock (frames at this take's rate).
+    group's common clock (frames at this take's rate). ``sharpness`` is the picture's sharpness
+    inside faces (variance of the Laplacian, :mod:`roughcut.vision.sharpness`; higher is sharper),
+    ``None`` when not measured.
     """
 
     name: str
@@ -66,6 +69,7 @@ class TakeInfo:
     timecode: str | None = None
     sync_group: str | None = None
     sync_offset_frames: int = 0
+    sharpness: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ class LineCoverage:
     ``start_frame``/``end_frame``: the speech, half-open ``[start, end)``, in frames at the take's rate.
     ``speaker_visible``: the speaker's face is in frame while speaking. ``speech_rate`` in words per
     second. ``confidence`` 0..1 of the alignment. ``arousal`` 0..1 from the voice, when measured.
+    ``speaker_confidence`` 0..1: how sure the picture's speaker labels are (the face seen talking is
+    the one named after the speaker), ``None`` when not measured. ``pauses``: where the line may be
+    split, ``(start_frame, end_frame)`` half-open at the take's rate: silences between words, or
+    zero-length sentence boundaries where only those are known.
     """
 
     line_id: str
@@ -88,6 +96,8 @@ class LineCoverage:
     confidence: float = 1.0
     speech_rate: float = 0.0
     arousal: float | None = None
+    speaker_confidence: float | None = None
+    pauses: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,6 +214,7 @@ def coverage_from_demo_truth(project_dir: str | Path) -> SceneCoverage:
                     words=words,
                 )
             seconds = line["end"] - line["start"]
+            pauses = _truth_pauses(line, take.frame_rate)
             coverage[(line["id"], name)] = LineCoverage(
                 line_id=line["id"],
                 take_name=name,
@@ -215,6 +226,7 @@ def coverage_from_demo_truth(project_dir: str | Path) -> SceneCoverage:
                 shot_size=take.shot_size,
                 confidence=1.0,
                 speech_rate=len(words) / seconds if seconds > 0 else 0.0,
+                pauses=pauses,
             )
     ordered = sorted(lines.values(), key=lambda line: _line_order(line.id))
     scene = str(truth.get("scene", "1"))
@@ -225,6 +237,20 @@ def coverage_from_demo_truth(project_dir: str | Path) -> SceneCoverage:
         coverage=coverage,
         characters=tuple(truth.get("characters", {})),
     )
+
+
+def _truth_pauses(line: Mapping[str, Any], rate: Fraction) -> tuple[tuple[int, int], ...]:
+    """Pauses inside a truth line: silences of 0.1 s or more between words, and the boundaries after
+    words that end a sentence or clause in the text (zero length where the words touch)."""
+    words = line["words"]
+    tokens = line["text"].split()
+    marks = len(tokens) == len(words)
+    found = []
+    for k, (a, b) in enumerate(itertools.pairwise(words)):
+        ends_clause = marks and tokens[k][-1:] in {".", "?", "!", ",", ";", ":"}
+        if b["start"] - a["end"] >= 0.1 or ends_clause:
+            found.append((_frames(a["end"], rate, up=True), _frames(b["start"], rate, up=False)))
+    return tuple((start, max(start, end)) for start, end in found)
 
 
 def _line_order(line_id: str) -> tuple:

@@ -34,12 +34,16 @@ class Clip:
 class Alternative:
     """Another take for a line: the scene's best total cost if the line used it (the rest re-solved),
     how much worse that is than the chosen cut (``margin``), and the idiom that weighs most against
-    it. On a pinned line the margin may be negative: then ``idiom`` is the one that prefers it."""
+    it. On a pinned line the margin may be negative: then ``idiom`` is the one that prefers it. Where
+    both cost the same, ``idiom`` is ``"tie: RULE"``, the tie rule that chose (sharper picture, surer
+    alignment, surer speaker labels, take order). ``reaction`` is the take the alternative cuts away
+    to at the line's pause (a listener reaction), ``None`` for the line shown whole."""
 
     take: str
     cost: float
     margin: float
     idiom: str
+    reaction: str | None = None
 
 
 @dataclass(frozen=True)

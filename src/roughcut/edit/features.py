@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from roughcut.edit.coverage import SCREEN_POSITIONS, SHOT_SIZES, SceneCoverage, shot_size_index
+from roughcut.edit.coverage import SCREEN_POSITIONS, SHOT_SIZES, LineCoverage, SceneCoverage, shot_size_index
 
 #: Position code of a character not in frame.
 OFF_SCREEN = 9
+#: Share of the voice's arousal in the scene's emotional arc (the rest is the text's intensity).
+VOICE_SHARE = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,6 +27,19 @@ class Features:
     ``speech_rate``: words per second per (line, take), ``nan`` where not covered.
     ``pause_after``: seconds from the end of line ``l`` to the start of line ``l + 1`` in each take,
     ``nan`` where the take lacks one of them.
+    ``intensity``: the text's emotional intensity per line, 0..1 (VADER, :mod:`roughcut.text.sentiment`).
+    ``arousal``: the voice's arousal per (line, take), 0..1 (pitch and energy against the speaker's own
+    range, :mod:`roughcut.audio.prosody`), ``nan`` where not measured.
+    ``arc``: the scene's emotional arc per line, 0..1: the mean of the text's intensity and the voice's
+    median arousal over the takes (the text alone where no voice was measured).
+    ``confidence``: the alignment's confidence per (line, take), 0..1.
+    ``speaker_confidence``: how sure the picture's speaker labels are per (line, take), 0..1, ``nan``
+    where not measured.
+    ``sharpness``: each take's picture sharpness inside faces (variance of the Laplacian), ``nan``
+    where not measured.
+    ``line_seconds``: the line's speech per (line, take) in seconds; ``split_seconds``: where the line
+    may be split (a pause, the one nearest the middle), seconds after its speech starts, ``nan`` where
+    the take shows no pause in it.
     """
 
     line_ids: tuple[str, ...]
@@ -42,6 +57,20 @@ class Features:
     intensity: np.ndarray  # float [L]
     confidence: np.ndarray  # float [L, T]
     pause_after: np.ndarray  # float [L, T]
+    arousal: np.ndarray  # float [L, T]
+    arc: np.ndarray  # float [L]
+    speaker_confidence: np.ndarray  # float [L, T]
+    sharpness: np.ndarray  # float [T]
+    line_seconds: np.ndarray  # float [L, T]
+    split_seconds: np.ndarray  # float [L, T]
+
+    @property
+    def speaking_characters(self) -> int:
+        """Bit mask of every character who speaks in the scene."""
+        mask = 0
+        for index in set(self.speaker.tolist()):
+            mask |= 1 << int(index)
+        return mask
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -73,6 +102,9 @@ def _build(coverage: SceneCoverage) -> Features:
     speech_rate = np.full((n_lines, n_takes), np.nan)
     confidence = np.zeros((n_lines, n_takes))
     seconds = np.full((n_lines, n_takes), np.nan)
+    arousal = np.full((n_lines, n_takes), np.nan)
+    speaker_confidence = np.full((n_lines, n_takes), np.nan)
+    split_seconds = np.full((n_lines, n_takes), np.nan)
     code = {name: k - 1 for k, name in enumerate(SCREEN_POSITIONS)}
     for li, line in enumerate(lines):
         for ti, take in enumerate(takes):
@@ -92,6 +124,13 @@ def _build(coverage: SceneCoverage) -> Features:
             speech_rate[li, ti] = item.speech_rate
             confidence[li, ti] = item.confidence
             seconds[li, ti] = float((item.end_frame - item.start_frame) / take.frame_rate)
+            if item.arousal is not None:
+                arousal[li, ti] = float(item.arousal)
+            if item.speaker_confidence is not None:
+                speaker_confidence[li, ti] = float(item.speaker_confidence)
+            split = split_frame(item)
+            if split is not None:
+                split_seconds[li, ti] = float((split - item.start_frame) / take.frame_rate)
     sizes = size[covered]
     low, high = (sizes.min(), sizes.max()) if sizes.size else (0.0, float(len(SHOT_SIZES) - 1))
     span = max(high - low, 1.0)
@@ -106,6 +145,14 @@ def _build(coverage: SceneCoverage) -> Features:
     speech_seconds = np.array(
         [float(np.median(row[ok])) if ok.any() else 0.0 for row, ok in zip(seconds, covered, strict=True)]
     )
+    intensity = np.array([float(line.intensity) for line in lines])
+    voice = np.array(
+        [float(np.median(row[~np.isnan(row)])) if (~np.isnan(row)).any() else np.nan for row in arousal]
+    )
+    arc = np.where(
+        np.isnan(voice), intensity, (1 - VOICE_SHARE) * intensity + VOICE_SHARE * np.nan_to_num(voice)
+    )
+    sharpness = np.array([np.nan if t.sharpness is None else float(t.sharpness) for t in takes])
     return Features(
         line_ids=tuple(line.id for line in lines),
         take_names=tuple(take.name for take in takes),
@@ -119,7 +166,47 @@ def _build(coverage: SceneCoverage) -> Features:
         position=position,
         speech_seconds=speech_seconds,
         speech_rate=speech_rate,
-        intensity=np.array([float(line.intensity) for line in lines]),
+        intensity=intensity,
         confidence=confidence,
         pause_after=pause_after,
+        arousal=arousal,
+        arc=np.clip(arc, 0.0, 1.0),
+        speaker_confidence=speaker_confidence,
+        sharpness=sharpness,
+        line_seconds=np.where(covered, seconds, np.nan),
+        split_seconds=split_seconds,
     )
+
+
+def split_frame(item: LineCoverage) -> int | None:
+    """The frame where ``item``'s line may be split into a speaker and a listener part: the middle of
+    the pause inside it nearest the line's middle (the longer pause on a tie); ``None`` without one."""
+    middle = (item.start_frame + item.end_frame) / 2
+    best = None
+    for start, end in item.pauses:
+        if not item.start_frame < start <= end < item.end_frame:
+            continue
+        key = (abs((start + end) / 2 - middle), -(end - start))
+        if best is None or key < best[0]:
+            best = (key, (start + end) // 2)
+    return None if best is None else best[1]
+
+
+#: Fields of :class:`Features` that are per take, not per line.
+_TAKE_FIELDS = frozenset({"take_names", "characters", "sharpness"})
+
+
+def select_lines(features: Features, rows: np.ndarray, *, pauses: bool = True) -> Features:
+    """``features`` of the lines ``rows`` (indices, repeats allowed) in that order. Without ``pauses``
+    the pauses after the lines are unknown (``nan``), as between the two parts of one split line."""
+    values = {}
+    for name in Features.__dataclass_fields__:
+        value = getattr(features, name)
+        if name == "line_ids":
+            value = tuple(value[i] for i in rows)
+        elif name not in _TAKE_FIELDS and isinstance(value, np.ndarray):
+            value = value[rows]
+        values[name] = value
+    if not pauses:
+        values["pause_after"] = np.full_like(values["pause_after"], np.nan)
+    return Features(**values)

@@ -38,6 +38,7 @@ _DEFAULT = {
     "zoom_consistent": 0.3,
     "short_lines": 1.0,
     "intensify_emotion": 0.5,
+    "sure_labels": 0.5,
 }
 
 STYLES: dict[str, Style] = {
@@ -52,7 +53,7 @@ STYLES: dict[str, Style] = {
     ),
     "fast": Style("fast", {**_DEFAULT, "performance_fast": 2.0}),
     "slow": Style("slow", {**_DEFAULT, "performance_slow": 2.0}),
-    "reactive": Style("reactive", {**_DEFAULT, "listener_reaction": 2.0}),
+    "reactive": Style("reactive", {**_DEFAULT, "listener_reaction": 3.0}),
     "wide": Style(
         "wide", {**_DEFAULT, "start_wide": 3.0, "speaker_visible": 1.5}, {"start_wide": {"lines": 2}}
     ),

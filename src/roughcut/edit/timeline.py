@@ -256,7 +256,13 @@ def _timeline_metadata(cut: Cut, coverage: SceneCoverage) -> dict[str, Any]:
                 "pinned": line.pinned,
                 "reaction": line.reaction.take if line.reaction else None,
                 "alternatives": [
-                    {"take": a.take, "cost": round(a.cost, 6), "margin": round(a.margin, 6), "idiom": a.idiom}
+                    {
+                        "take": a.take,
+                        "cost": round(a.cost, 6),
+                        "margin": round(a.margin, 6),
+                        "idiom": a.idiom,
+                        "reaction": a.reaction,
+                    }
                     for a in line.alternatives
                 ],
             }
