@@ -1,0 +1,254 @@
+"""Where analysis tasks run: a local process pool (the default, nothing to start) or a Ray cluster.
+
+Both are :class:`concurrent.futures.Executor`\\ s, so a stage takes either through the standard
+library's interface (``executor.submit(task, *args)`` and ``as_completed``) and never imports Ray
+or this module. The same module-level task functions run in both:
+
+* :class:`LocalPool`: spawned worker processes on this machine (mediapipe's graphs run threads, so
+  workers are never forked), one per core by default; with one worker the tasks run in this
+  process. A task that raises, or whose worker died, is submitted again (to a fresh pool when the
+  old one broke) up to ``retries`` times before its error reaches the caller.
+* :class:`RayExecutor`: a Ray cluster joined at an address (``auto``: the cluster running on this
+  machine; ``HOST:PORT``: the head's GCS; ``ray://HOST:10001``: Ray Client). Ray retries a task
+  whose worker or node died and a task that raised, ``retries`` times, then its error reaches the
+  caller, who reports it by take. The workers read the media at the paths the driver sees, so the
+  takes must sit on a path every node mounts the same way (``docs/scaling.md``). Results come back
+  to the driver, which writes them into its store; workers never open the store.
+
+:func:`open_executor` picks one from an address (``--ray ADDRESS`` or ``[cluster] address``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from roughcut.errors import RoughcutError
+
+#: Times a failed task is run again before its error is reported (local pool and Ray alike).
+DEFAULT_RETRIES = 2
+
+
+class LocalPool(Executor):
+    """Spawned worker processes on this machine, started at the first task (``workers``: default
+    one per core; 1 runs every task in this process). Failed tasks are retried ``retries`` times."""
+
+    def __init__(self, workers: int | None = None, *, retries: int = DEFAULT_RETRIES) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.retries = max(0, retries)
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def remote(self) -> bool:
+        """False: tasks run on this machine (a stage may use machine-local shortcuts)."""
+        return False
+
+    def _live_pool(self, broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the local pool is shut down")
+            if self._pool is None or self._pool is broken:
+                if broken is not None:
+                    broken.shutdown(wait=False, cancel_futures=True)
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            return self._pool
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)`` in a worker; the future holds its result or its last error."""
+        outer: Future = Future()
+        if self.workers == 1:  # in this process: no start-up, and a debugger sees the task
+            for attempt in range(self.retries + 1):
+                try:
+                    outer.set_result(fn(*args, **kwargs))
+                    break
+                except Exception as exc:
+                    if attempt == self.retries:
+                        outer.set_exception(exc)
+            return outer
+        self._attempt(outer, fn, args, kwargs, self.retries, None)
+        return outer
+
+    def _attempt(
+        self,
+        outer: Future,
+        fn: Callable[..., Any],
+        args: tuple,
+        kwargs: dict,
+        retries_left: int,
+        broken: ProcessPoolExecutor | None,
+    ) -> None:
+        try:
+            pool = self._live_pool(broken)
+            inner = pool.submit(fn, *args, **kwargs)
+        except Exception as exc:
+            outer.set_exception(exc)
+            return
+
+        def done(inner: Future) -> None:
+            error = inner.exception()
+            if error is None:
+                outer.set_result(inner.result())
+            elif retries_left > 0 and not self._closed:
+                died = pool if isinstance(error, BrokenProcessPool) else None
+                # A fresh thread: a pool's own callback thread must not wait on that pool.
+                threading.Thread(
+                    target=self._attempt, args=(outer, fn, args, kwargs, retries_left - 1, died), daemon=True
+                ).start()
+            else:
+                outer.set_exception(error)
+
+        inner.add_done_callback(done)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The one Ray task: ``fn`` travels by reference (its module's name), so workers import
+    roughcut themselves."""
+    return fn(*args, **kwargs)
+
+
+class RayExecutor(Executor):
+    """Tasks on the Ray cluster at ``address`` (``auto`` joins the one running on this machine).
+
+    ``ray.init`` is called here unless the caller already connected; :meth:`shutdown` disconnects
+    only a connection made here (the cluster itself keeps running). Each task asks for ``cpus``
+    CPUs (a take's analysis keeps about one core busy and a decode thread beside it).
+    """
+
+    def __init__(
+        self,
+        address: str,
+        *,
+        retries: int = DEFAULT_RETRIES,
+        cpus: float = 1.0,
+        runtime_env: dict[str, Any] | None = None,
+    ) -> None:
+        try:
+            import ray
+        except ImportError as exc:
+            raise RoughcutError(
+                f"--ray {address}: Ray is not installed ({exc}); pip install 'roughcut[ray]'"
+            ) from None
+        self._ray = ray
+        self.address = address
+        self.retries = max(0, retries)
+        self.cpus = cpus
+        self._remote_call: Any = None
+        self._connected_here = not ray.is_initialized()
+        if self._connected_here:
+            try:
+                ray.init(
+                    address=address,
+                    log_to_driver=False,
+                    configure_logging=False,
+                    runtime_env=runtime_env,
+                )
+            except (ConnectionError, ValueError, RuntimeError) as exc:
+                raise RoughcutError(f"Ray cluster at {address!r}: cannot connect ({exc})") from None
+
+    @property
+    def remote(self) -> bool:
+        """True: tasks may run on other machines (media on a shared path, store on the driver)."""
+        return True
+
+    def cluster_cpus(self) -> int:
+        """CPUs the cluster offers in all (its nodes' ``num_cpus``)."""
+        return int(self._ray.cluster_resources().get("CPU", 0))
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)`` as a Ray task; the future holds its result or its error
+        (a ``RayTaskError`` naming the task's own exception, after the retries)."""
+        if self._remote_call is None:
+            self._remote_call = self._ray.remote(_call).options(
+                num_cpus=self.cpus, max_retries=self.retries, retry_exceptions=True
+            )
+        inner = self._remote_call.remote(fn, *args, **kwargs).future()
+        outer: Future = Future()
+
+        def done(inner: Future) -> None:
+            error = inner.exception()
+            if error is None:
+                outer.set_result(inner.result())
+            else:  # the task's own exception rather than Ray's wrapper of it (its traceback text)
+                cause = getattr(error, "cause", None)
+                outer.set_exception(cause if isinstance(cause, BaseException) else error)
+
+        inner.add_done_callback(done)
+        return outer
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._connected_here and self._ray.is_initialized():
+            self._ray.shutdown()
+        self._connected_here = False
+
+
+def open_executor(
+    address: str | None = None, *, workers: int | None = None, retries: int = DEFAULT_RETRIES
+) -> LocalPool | RayExecutor:
+    """A :class:`RayExecutor` joined to ``address`` when one is given, else a :class:`LocalPool`
+    of ``workers`` processes. Use it as a context manager so workers and connections are closed."""
+    if address:
+        return RayExecutor(address, retries=retries)
+    return LocalPool(workers, retries=retries)
+
+
+def align_project_on(executor: Executor) -> Callable[..., dict]:
+    """``align_project(project, script, *, store)`` with every take not in ``store`` aligned as a
+    task on ``executor`` (for a cluster: Whisper and pocketsphinx run on the workers, and the
+    results come back here into the store). A take whose task failed after the retries gets a
+    ``problem`` naming the failure and is not stored, so the next run does it again."""
+
+    def align(project: Any, script: Any, *, store: Any) -> dict:
+        from concurrent.futures import as_completed
+        from dataclasses import replace
+
+        from roughcut.errors import MediaError
+        from roughcut.progress import track
+        from roughcut.speech.align import STAGE, VERSION, TakeAlignment, _align_path, _params, _take_key
+
+        lines = list(script.lines)
+        if not lines:
+            raise RoughcutError(f"{script.source or 'the script'}: no dialogue lines to align")
+        line_ids = tuple(line.id for line in lines)
+        params = _params(lines)
+        out: dict[str, TakeAlignment] = {}
+        futures: dict[Future, tuple[str, str]] = {}
+        for take in project.takes:
+            name = project.take_name(take)
+            try:
+                key, frame_rate = _take_key(take)
+            except (MediaError, OSError) as exc:
+                out[name] = TakeAlignment(name, (), line_ids, 0.0, None, str(exc))
+                continue
+            cached = store.get(key, STAGE, VERSION, params)
+            if cached is not None:
+                out[name] = cached if cached.take == name else replace(cached, take=name)
+            else:
+                futures[executor.submit(_align_path, take, lines, name, frame_rate)] = (name, key)
+        for future in track(as_completed(futures), "Aligning script to takes", total=len(futures)):
+            name, key = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # failed after the retries: said by take, redone next run
+                problem = f"alignment failed ({type(exc).__name__}: {exc})"
+                out[name] = TakeAlignment(name, (), line_ids, 0.0, None, problem)
+                continue
+            store.put(key, STAGE, VERSION, params, result)
+            out[name] = result
+        return {project.take_name(t): out[project.take_name(t)] for t in project.takes}
+
+    return align
