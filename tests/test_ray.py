@@ -3,14 +3,8 @@ stopped here) as in the local pool: identical results, stored by the driver, fai
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +13,7 @@ ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'roug
 
 from roughcut._codec import encode  # noqa: E402
 from roughcut.app.analyze import analyze_takes  # noqa: E402
-from roughcut.app.executors import RayExecutor  # noqa: E402
+from roughcut.app.executors import LocalRayCluster, RayExecutor  # noqa: E402
 from roughcut.project import Project  # noqa: E402
 from roughcut.store import Store  # noqa: E402
 
@@ -28,71 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TAKES = ("id2_vcd_swwp2s.mpg", "lbax4n.mpg", "pwij3p.mpg")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _ray_start(*args: str, temp: Path, log: Path) -> subprocess.Popen:
-    """``ray start ... --block`` in its own session, its workers importing this checkout."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
-    env["RAY_USAGE_STATS_ENABLED"] = "0"
-    command = [
-        str(Path(sys.executable).with_name("ray")),
-        "start",
-        *args,
-        "--node-ip-address=127.0.0.1",
-        "--num-cpus=1",
-        "--disable-usage-stats",
-        f"--temp-dir={temp}",
-        "--block",
-    ]
-    with log.open("w") as out:
-        return subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """End one ``ray start`` and everything it started (its own process group), nothing else."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def ray_cluster(tmp_path_factory: pytest.TempPathFactory):
     """A head and one worker node, one CPU each, on 127.0.0.1; their address."""
-    if not Path(sys.executable).with_name("ray").exists():
-        pytest.skip("the ray command is not installed beside this Python")
-    temp = Path("/tmp") / f"rc-ray-{os.getpid()}"  # short: Ray's socket paths have a length limit
-    logs = tmp_path_factory.mktemp("ray-logs")
-    port = _free_port()
-    address = f"127.0.0.1:{port}"
-    head = _ray_start("--head", f"--port={port}", "--include-dashboard=false", temp=temp, log=logs / "head")
-    nodes = [head]
-    try:
-        deadline = time.monotonic() + 90
-        while "--block" not in (logs / "head").read_text() and time.monotonic() < deadline:
-            assert head.poll() is None, (logs / "head").read_text()
-            time.sleep(0.5)
-        worker = _ray_start(f"--address={address}", temp=temp, log=logs / "worker")
-        nodes.append(worker)
-        while "--block" not in (logs / "worker").read_text() and time.monotonic() < deadline:
-            assert worker.poll() is None, (logs / "worker").read_text()
-            time.sleep(0.5)
-        yield address
-    finally:
-        if ray.is_initialized():
-            ray.shutdown()
-        for node in reversed(nodes):
-            _stop(node)
-        shutil.rmtree(temp, ignore_errors=True)
+    cluster = LocalRayCluster(tmp_path_factory.mktemp("ray-logs"), python_path=(str(ROOT / "src"), str(ROOT)))
+    with cluster:  # stopped whatever happens
+        cluster.start(head_cpus=1)
+        cluster.add_worker(cpus=1)
+        yield cluster.address
 
 
 @pytest.fixture

@@ -227,7 +227,8 @@ def align_project_on(executor: Executor) -> Callable[..., dict]:
         params = _params(lines)
         out: dict[str, TakeAlignment] = {}
         futures: dict[Future, tuple[str, str]] = {}
-        for take in project.takes:
+        # Largest files (the longest takes) first, so no long take starts last and runs alone.
+        for take in sorted(project.takes, key=lambda path: -(path.stat().st_size if path.is_file() else 0)):
             name = project.take_name(take)
             try:
                 key, frame_rate = _take_key(take)
@@ -252,3 +253,101 @@ def align_project_on(executor: Executor) -> Callable[..., dict]:
         return {project.take_name(t): out[project.take_name(t)] for t in project.takes}
 
     return align
+
+
+class LocalRayCluster:
+    """A Ray cluster on this machine (127.0.0.1): a head and worker nodes, each ``ray start
+    --block`` in its own process group, so :meth:`stop` ends exactly what was started here.
+
+    For tests and benchmarks (a real cluster without a second machine); ``python_path`` is put
+    before the workers' own path so they import this checkout. Use as a context manager.
+    """
+
+    def __init__(self, logs: str | os.PathLike, *, python_path: tuple[str, ...] = ()) -> None:
+        import socket
+        import tempfile
+        from pathlib import Path
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.address = f"127.0.0.1:{self.port}"
+        self.logs = Path(logs)
+        self.logs.mkdir(parents=True, exist_ok=True)
+        # Short: Ray's socket paths have a length limit.
+        self.temp = Path(tempfile.mkdtemp(prefix="rc-ray-", dir="/tmp" if os.path.isdir("/tmp") else None))
+        self.python_path = python_path
+        self.nodes: list[Any] = []
+
+    def _start(self, *args: str, cpus: float, name: str, timeout: float) -> None:
+        import subprocess
+        import sys
+        import time
+        from pathlib import Path
+
+        ray = Path(sys.executable).with_name("ray")
+        if not ray.exists():
+            raise RoughcutError(f"{ray}: the ray command is not installed beside this Python")
+        env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+        env["PYTHONPATH"] = os.pathsep.join([*self.python_path, env.get("PYTHONPATH", "")]).strip(os.pathsep)
+        log = self.logs / f"{name}.log"
+        command = [
+            str(ray),
+            "start",
+            *args,
+            "--node-ip-address=127.0.0.1",
+            f"--num-cpus={cpus:g}",
+            "--disable-usage-stats",
+            f"--temp-dir={self.temp}",
+            "--block",
+        ]
+        with log.open("w") as out:
+            node = subprocess.Popen(
+                command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.nodes.append(node)
+        deadline = time.monotonic() + timeout
+        while "--block" not in log.read_text():  # ray start says so once its node is up
+            if node.poll() is not None or time.monotonic() > deadline:
+                raise RoughcutError(f"ray start {name} failed: {log.read_text()[-2000:]}")
+            time.sleep(0.25)
+
+    def start(self, *, head_cpus: float = 1, timeout: float = 120) -> LocalRayCluster:
+        """Start the head (``head_cpus`` CPUs for tasks; 0: it only schedules)."""
+        self._start(
+            "--head",
+            f"--port={self.port}",
+            "--include-dashboard=false",
+            cpus=head_cpus,
+            name="head",
+            timeout=timeout,
+        )
+        return self
+
+    def add_worker(self, *, cpus: float = 1, timeout: float = 120) -> None:
+        """One more worker node of ``cpus`` CPUs."""
+        self._start(f"--address={self.address}", cpus=cpus, name=f"worker{len(self.nodes)}", timeout=timeout)
+
+    def stop(self) -> None:
+        """End every node started here (their whole process groups) and remove the temp folder."""
+        import contextlib
+        import shutil
+        import signal
+        import subprocess
+
+        for node in reversed(self.nodes):
+            if node.poll() is None:
+                os.killpg(node.pid, signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    node.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(node.pid, signal.SIGKILL)
+            node.wait(timeout=10)
+        self.nodes.clear()
+        shutil.rmtree(self.temp, ignore_errors=True)
+
+    def __enter__(self) -> LocalRayCluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

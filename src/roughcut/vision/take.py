@@ -409,6 +409,8 @@ def analyze_project(
         else:
             missing.append((name, take, key))
     if missing and executor is not None:
+        # Largest files (the longest takes) first, so no long take starts last and runs alone.
+        missing.sort(key=lambda m: -m[1].stat().st_size)
         futures = {
             executor.submit(_run_safely, take, fps, width): (name, take, key) for name, take, key in missing
         }
