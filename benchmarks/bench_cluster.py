@@ -53,24 +53,25 @@ def shoot(folder: Path, takes: int) -> Path:
     return folder
 
 
-def timed_run(project: Project, executor, store_path: Path) -> float:  # type: ignore[no-untyped-def]
-    """Wall seconds of the vision analysis of every take on ``executor``, into a fresh store."""
+def timed_run(project: Project, executor, store_path: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Wall seconds of the vision analysis of every take on ``executor``, into a fresh store, and
+    the machine's load average (1 minute) at its end."""
     store_path.unlink(missing_ok=True)
     start = time.perf_counter()
     result = analyze_project(project, store=Store(store_path), executor=executor)
     seconds = time.perf_counter() - start
     if result.errors:
         raise SystemExit(f"takes failed: {[str(e) for e in result.errors]}")
-    return seconds
+    return seconds, os.getloadavg()[0]
 
 
-def report(label: str, counts: list[int], seconds: list[float]) -> None:
+def report(label: str, counts: list[int], runs: list[tuple[float, float]]) -> None:
     print(label)
-    for workers, wall in zip(counts, seconds, strict=True):
-        speedup = seconds[0] / wall
+    for workers, (wall, load) in zip(counts, runs, strict=True):
+        speedup = runs[0][0] / wall
         print(
             f"  {workers} worker{'s' if workers > 1 else ' '}: {wall:6.1f} s | speed-up {speedup:4.2f}x | "
-            f"efficiency {speedup / workers:4.2f} of linear | load average {os.getloadavg()[0]:.1f}"
+            f"efficiency {speedup / workers:4.2f} of linear | load average {load:.1f}"
         )
 
 
