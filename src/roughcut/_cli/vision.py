@@ -103,6 +103,13 @@ def analyze(
         console.print(f"[red]error:[/red] {error}", highlight=False)
     if note:
         console.print(note)
+    troubled = sum(bool(row["problems"]) for row in summary)
+    console.print(
+        f"summary: {len(result.takes)} of {len(project.takes)} takes analysed, {troubled} with problems, "
+        f"{len(result.errors)} failed"
+        + (" (run again to retry them: finished takes are kept)" if result.errors else ""),
+        highlight=False,
+    )
     if not result.takes:
         console.print(f"[red]error:[/red] no take in {project.root} could be analysed", highlight=False)
         raise click.exceptions.Exit(1)

@@ -408,7 +408,8 @@ def analyze_project(
             results[name] = replace(cached, path=str(take))
         else:
             missing.append((name, take, key))
-    if missing and executor is not None:
+    # One take on this machine runs here: starting a worker process would cost more than it saves.
+    if missing and executor is not None and (len(missing) > 1 or getattr(executor, "remote", True)):
         # Largest files (the longest takes) first, so no long take starts last and runs alone.
         missing.sort(key=lambda m: -m[1].stat().st_size)
         futures = {
