@@ -40,7 +40,7 @@ def test_local_pool_retries_a_task_whose_worker_died(tmp_path: Path):
         assert pool.submit(_dies_once, str(tmp_path / "marker")).result(timeout=120) != os.getpid()
         with pytest.raises(ValueError, match="still failing"):
             pool.submit(_always_raises, "still failing").result(timeout=120)
-    with LocalPool(1, retries=2) as inline:  # one worker: in this process, retried the same way
+    with LocalPool(1, retries=2) as inline:  # one worker: a thread of this process, retried alike
         calls = []
 
         def flaky() -> str:

@@ -5,8 +5,8 @@ library's interface (``executor.submit(task, *args)`` and ``as_completed``) and 
 or this module. The same module-level task functions run in both:
 
 * :class:`LocalPool`: spawned worker processes on this machine (mediapipe's graphs run threads, so
-  workers are never forked), one per core by default; with one worker the tasks run in this
-  process. A task that raises, or whose worker died, is submitted again (to a fresh pool when the
+  workers are never forked), one per core by default; with one worker the tasks run on a thread
+  of this process. A task that raises, or whose worker died, is submitted again (to a fresh pool when the
   old one broke) up to ``retries`` times before its error reaches the caller.
 * :class:`RayExecutor`: a Ray cluster joined at an address (``auto``: the cluster running on this
   machine; ``HOST:PORT``: the head's GCS; ``ray://HOST:10001``: Ray Client). Ray retries a task
@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -36,12 +36,13 @@ DEFAULT_RETRIES = 2
 
 class LocalPool(Executor):
     """Spawned worker processes on this machine, started at the first task (``workers``: default
-    one per core; 1 runs every task in this process). Failed tasks are retried ``retries`` times."""
+    one per core; 1 runs the tasks one after another on a thread of this process). Failed tasks are
+    retried ``retries`` times."""
 
     def __init__(self, workers: int | None = None, *, retries: int = DEFAULT_RETRIES) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.retries = max(0, retries)
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Executor | None = None
         self._lock = threading.Lock()
         self._closed = False
 
@@ -50,29 +51,25 @@ class LocalPool(Executor):
         """False: tasks run on this machine (a stage may use machine-local shortcuts)."""
         return False
 
-    def _live_pool(self, broken: ProcessPoolExecutor | None = None) -> ProcessPoolExecutor:
+    def _live_pool(self, broken: Executor | None = None) -> Executor:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the local pool is shut down")
             if self._pool is None or self._pool is broken:
                 if broken is not None:
                     broken.shutdown(wait=False, cancel_futures=True)
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+                if self.workers == 1:
+                    # One task after another on a thread of this process: no start-up, and results
+                    # still come back (and are stored) one by one as they finish.
+                    self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roughcut-task")
+                else:
+                    context = multiprocessing.get_context("spawn")
+                    self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
             return self._pool
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         """Run ``fn(*args, **kwargs)`` in a worker; the future holds its result or its last error."""
         outer: Future = Future()
-        if self.workers == 1:  # in this process: no start-up, and a debugger sees the task
-            for attempt in range(self.retries + 1):
-                try:
-                    outer.set_result(fn(*args, **kwargs))
-                    break
-                except Exception as exc:
-                    if attempt == self.retries:
-                        outer.set_exception(exc)
-            return outer
         self._attempt(outer, fn, args, kwargs, self.retries, None)
         return outer
 
@@ -83,7 +80,7 @@ class LocalPool(Executor):
         args: tuple,
         kwargs: dict,
         retries_left: int,
-        broken: ProcessPoolExecutor | None,
+        broken: Executor | None,
     ) -> None:
         try:
             pool = self._live_pool(broken)
