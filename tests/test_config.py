@@ -19,7 +19,10 @@ from roughcut.project import Project
         ("[analysis]\nfsp = 12\n", "[analysis] unknown key 'fsp' (did you mean 'fps'?)"),
         ('outptu = "cuts"\n', "unknown key 'outptu' (did you mean 'output'?)"),
         ("[edti]\nstyle = 1\n", "unknown key 'edti' (did you mean 'edit'?)"),
-        ("zzz = 1\n", "unknown key 'zzz' (keys: script, output, coverage, analysis, edit, characters, cluster)"),
+        (
+            "zzz = 1\n",
+            "unknown key 'zzz' (keys: script, output, coverage, analysis, edit, characters, cluster)",
+        ),
     ],
 )
 def test_an_unknown_key_is_named_with_the_nearest_valid_one(tmp_path: Path, toml: str, message: str) -> None:
