@@ -211,20 +211,32 @@ def measure(
 
 
 def repeat_take(path: Path, times: int, out: Path) -> Path:
-    """``path``'s video stream copied ``times`` times end to end (packets remuxed, not re-encoded)."""
+    """``path``'s video and sound copied ``times`` times end to end (packets remuxed, not
+    re-encoded), so the longer take is analysed the same way (the speaker model needs the sound)."""
     import av
 
     with av.open(str(path)) as source, av.open(str(out), "w") as target:
-        stream = source.streams.video[0]
-        copy = target.add_stream_from_template(stream)
-        packets = [p for p in source.demux(stream) if p.dts is not None]
-        span = max(p.pts for p in packets) - min(p.pts for p in packets) + packets[1].duration
+        streams = [source.streams.video[0], *source.streams.audio[:1]]
+        copies = {stream.index: target.add_stream_from_template(stream) for stream in streams}
+        packets: dict[int, list] = {s.index: [] for s in streams}
+        for packet in source.demux(*streams):  # one pass: a second demux would start at the end
+            if packet.dts is not None:
+                packets[packet.stream.index].append(packet)
+        # Every stream's copies start at the same time: the longest stream's span, in seconds.
+        span_s = max(
+            (max(p.pts for p in found) - min(p.pts for p in found) + found[-1].duration) * stream.time_base
+            for stream in streams
+            if (found := packets[stream.index])
+        )
         for k in range(times):
-            for packet in packets:
-                packet.pts += span if k else 0
-                packet.dts += span if k else 0
-                packet.stream = copy
-                target.mux(packet)
+            for stream in streams:
+                for packet in packets[stream.index]:
+                    if k:  # one span later than the last copy (muxing may have changed the time base)
+                        shift = round(span_s / packet.time_base)
+                        packet.pts += shift
+                        packet.dts += shift
+                    packet.stream = copies[stream.index]
+                    target.mux(packet)
     return out
 
 

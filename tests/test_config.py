@@ -19,7 +19,10 @@ from roughcut.project import Project
         ("[analysis]\nfsp = 12\n", "[analysis] unknown key 'fsp' (did you mean 'fps'?)"),
         ('outptu = "cuts"\n', "unknown key 'outptu' (did you mean 'output'?)"),
         ("[edti]\nstyle = 1\n", "unknown key 'edti' (did you mean 'edit'?)"),
-        ("zzz = 1\n", "unknown key 'zzz' (keys: script, output, coverage, analysis, edit, characters)"),
+        (
+            "zzz = 1\n",
+            "unknown key 'zzz' (keys: script, output, coverage, analysis, edit, characters, cluster)",
+        ),
     ],
 )
 def test_an_unknown_key_is_named_with_the_nearest_valid_one(tmp_path: Path, toml: str, message: str) -> None:
@@ -88,3 +91,19 @@ def test_the_edit_defaults_are_one_object(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(room, "_solve", lambda settings: None)
     settings = room._defaults()
     assert (settings.style, settings.pace) == ("fast", "tight")
+
+
+def test_the_cluster_table_is_checked():
+    from roughcut.config import ClusterConfig, parse_config
+    from roughcut.errors import ConfigError
+
+    assert parse_config({}).cluster == ClusterConfig(address=None, retries=2)
+    assert parse_config({"cluster": {"address": "auto", "retries": 0}}).cluster == ClusterConfig("auto", 0)
+    for bad, said in (
+        ({"adress": "auto"}, "did you mean 'address'"),
+        ({"address": 6379}, "expected text"),
+        ({"retries": -1}, "expected 0 or more"),
+        ({"retries": 1.5}, "expected a whole number"),
+    ):
+        with pytest.raises(ConfigError, match=said):
+            parse_config({"cluster": bad})

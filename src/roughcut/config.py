@@ -41,6 +41,16 @@ class AnalysisConfig:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """``[cluster]``: where analysis tasks run. ``address`` is a Ray cluster (``auto``: the one
+    running on this machine; ``HOST:PORT`` or ``ray://HOST:10001``), ``None`` the local process pool;
+    ``retries`` is how often a failed task runs again before it is reported by take."""
+
+    address: str | None = None
+    retries: int = 2
+
+
+@dataclass(frozen=True)
 class EditConfig:
     """``[edit]``: the style, the pace (``tight``, ``normal``, ``relaxed`` or a pause scale), idiom
     weights on top of the style (``[edit.idioms]``) and the project's own styles
@@ -60,7 +70,7 @@ EDIT_DEFAULTS = EditConfig()
 class Config:
     """A whole ``roughcut.toml``. ``script`` and ``output`` are paths relative to the project;
     ``characters`` maps ``"TAKE:personN"`` to a character's name; ``coverage`` is one of
-    :data:`COVERAGE_SOURCES`."""
+    :data:`COVERAGE_SOURCES`; ``cluster`` says where analysis tasks run."""
 
     script: str | None = None
     output: str = DEFAULT_OUTPUT
@@ -68,6 +78,7 @@ class Config:
     analysis: AnalysisConfig = AnalysisConfig()
     edit: EditConfig = EDIT_DEFAULTS
     characters: Mapping[str, str] = field(default_factory=_frozen)
+    cluster: ClusterConfig = ClusterConfig()
 
 
 def _unknown(where: str, key: str, known: list[str]) -> ConfigError:
@@ -106,6 +117,10 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
         top.get("analysis", {}), f"{source}: [analysis]", [f.name for f in fields(AnalysisConfig)]
     )
     edit = _table(top.get("edit", {}), f"{source}: [edit]", [f.name for f in fields(EditConfig)])
+    cluster = _table(top.get("cluster", {}), f"{source}: [cluster]", [f.name for f in fields(ClusterConfig)])
+    retries = cluster.get("retries", ClusterConfig.retries)
+    if _number(retries, f"{source}: [cluster] retries", whole=True) < 0:
+        raise ConfigError(f"{source}: [cluster] retries = {retries!r}: expected 0 or more")
     coverage = _text(top.get("coverage", "analysis"), f"{source}: coverage")
     if coverage not in COVERAGE_SOURCES:
         raise ConfigError(f'{source}: coverage = {coverage!r}; use "analysis" or "truth"')
@@ -144,6 +159,12 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
         if edit
         else EDIT_DEFAULTS,
         characters=_frozen({k: _text(v, f"{source}: [characters] {k!r}") for k, v in characters.items()}),
+        cluster=ClusterConfig(
+            address=_text(cluster["address"], f"{source}: [cluster] address") or None
+            if "address" in cluster
+            else None,
+            retries=retries,
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from rich.console import Console, ConsoleDimensions
@@ -70,13 +71,39 @@ def new_progress() -> Progress:
     )
 
 
+_view: Progress | None = None
+
+
+@contextmanager
+def view() -> Iterator[None]:
+    """One progress display for a whole job: every :func:`track` inside it adds its row (a stage,
+    counting takes) to the same view, which stays until the job ends. Nested views are one view."""
+    global _view
+    if not _enabled or _view is not None:
+        yield
+        return
+    with new_progress() as bar:
+        _view = bar
+        try:
+            yield
+        finally:
+            _view = None
+
+
 def track(items: Iterable[T], description: str, *, total: int | None = None) -> Iterator[T]:
-    """Iterate ``items`` with a progress bar labelled ``description`` (when enabled)."""
+    """Iterate ``items`` with a progress bar labelled ``description`` (when enabled); inside a
+    :func:`view`, as a row of that view."""
     if not _enabled:
         yield from items
         return
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
+    if _view is not None:
+        row = _view.add_task(description, total=total)
+        for item in items:
+            yield item
+            _view.advance(row)
+        return
     with new_progress() as bar:
         task = bar.add_task(description, total=total)
         for item in items:

@@ -20,8 +20,21 @@ console = LineConsole()
 @click.option("--width", type=int, default=None, help="Analysis width in pixels (default 640).")
 @click.option("--no-speech", is_flag=True, help="Vision only: skip the script alignment.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the takes on a Ray cluster (auto, HOST:PORT or ray://HOST:10001; media on a shared path).",
+)
 def analyze(
-    directory: Path, workers: int | None, fps: float | None, width: int | None, no_speech: bool, as_json: bool
+    directory: Path,
+    workers: int | None,
+    fps: float | None,
+    width: int | None,
+    no_speech: bool,
+    as_json: bool,
+    ray_address: str | None,
 ) -> None:
     """Align the script and analyse the picture of every take in DIRECTORY (cached).
 
@@ -38,7 +51,7 @@ def analyze(
 
         raise RoughcutError(f"{project.root}: no takes found")
     analysis = analyze_takes(
-        project, workers=workers, fps=fps, width=width, speech=not no_speech, tolerant=True
+        project, workers=workers, fps=fps, width=width, speech=not no_speech, tolerant=True, ray=ray_address
     )
     alignments = analysis.alignments or None
     result, note, characters, rows = analysis.vision, analysis.note, analysis.characters, analysis.visibility
@@ -90,6 +103,13 @@ def analyze(
         console.print(f"[red]error:[/red] {error}", highlight=False)
     if note:
         console.print(note)
+    troubled = sum(bool(row["problems"]) for row in summary)
+    console.print(
+        f"summary: {len(result.takes)} of {len(project.takes)} takes analysed, {troubled} with problems, "
+        f"{len(result.errors)} failed"
+        + (" (run again to retry them: finished takes are kept)" if result.errors else ""),
+        highlight=False,
+    )
     if not result.takes:
         console.print(f"[red]error:[/red] no take in {project.root} could be analysed", highlight=False)
         raise click.exceptions.Exit(1)

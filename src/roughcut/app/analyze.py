@@ -61,25 +61,36 @@ def analyze_takes(
     script: Script | None = None,
     speech: bool = True,
     tolerant: bool = False,
+    ray: str | None = None,
 ) -> TakesAnalysis:
     """Align ``script`` (default: the project's) to every take and analyse faces and who speaks.
 
     ``fps`` and ``width`` default to ``roughcut.toml``'s ``[analysis]``. Without ``speech`` or a
     screenplay, vision only; with ``tolerant``, a speech stage that cannot run (not installed, or
-    failing) leaves vision only too, with the reason in ``note``, instead of raising.
+    failing) leaves vision only too, with the reason in ``note``, instead of raising. Takes run in
+    the local process pool, or on the Ray cluster at ``ray`` (default: ``[cluster] address``);
+    see :mod:`roughcut.app.executors`.
     """
+    from roughcut import progress
+    from roughcut.app.executors import align_project_on, open_executor
     from roughcut.vision import analyze_project as analyze_vision
     from roughcut.vision.speakers import SpokenLine, assign_characters, line_visibility
 
     store = store if store is not None else Store()
-    alignments, note = {}, ""
-    if not speech:
-        note = "vision only (--no-speech)"
-    elif script is None and project.script is None:
-        note = "no screenplay in the project: vision only"
-    else:
-        alignments, note = _align(project, script, store, tolerant=tolerant)
-    vision = analyze_vision(project, store=store, workers=workers, fps=fps, width=width)
+    cluster = project.config.cluster
+    executor = open_executor(ray or cluster.address, workers=workers, retries=cluster.retries)
+    with progress.view(), executor:
+        alignments, note = {}, ""
+        if not speech:
+            note = "vision only (--no-speech)"
+        elif script is None and project.script is None:
+            note = "no screenplay in the project: vision only"
+        else:
+            remote = align_project_on(executor) if executor.remote else None
+            alignments, note = _align(project, script, store, tolerant=tolerant, align=remote)
+        vision = analyze_vision(
+            project, store=store, workers=workers, fps=fps, width=width, executor=executor
+        )
     spoken = {
         take: [SpokenLine(line.line_id, line.character, line.start_s, line.end_s) for line in a.lines]
         for take, a in alignments.items()
@@ -89,8 +100,11 @@ def analyze_takes(
     return TakesAnalysis(alignments, vision, characters, visibility, note)
 
 
-def _align(project: Project, script: Script | None, store: Store, *, tolerant: bool) -> tuple[dict, str]:
-    """Script alignment per take, or (with ``tolerant``) nothing and why it could not run."""
+def _align(
+    project: Project, script: Script | None, store: Store, *, tolerant: bool, align: Any = None
+) -> tuple[dict, str]:
+    """Script alignment per take (by ``align``, default ``align_project``), or (with ``tolerant``)
+    nothing and why it could not run."""
     try:
         from roughcut.speech.align import align_project
     except ImportError as exc:
@@ -102,7 +116,7 @@ def _align(project: Project, script: Script | None, store: Store, *, tolerant: b
 
         script = read_script(project.script)
     try:
-        return align_project(project, script, store=store), ""
+        return (align or align_project)(project, script, store=store), ""
     except RoughcutError:
         raise
     except Exception as exc:  # the speech stage's own failure must not cost the vision results

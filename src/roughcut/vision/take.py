@@ -6,7 +6,7 @@ import itertools
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -362,15 +362,24 @@ def _analyze_one(path: str, fps, width) -> TakeVision:
 
 
 def analyze_project(
-    project, *, store=None, workers: int | None = None, fps=None, width=None
+    project,
+    *,
+    store=None,
+    workers: int | None = None,
+    fps=None,
+    width=None,
+    executor: Executor | None = None,
 ) -> ProjectVision:
     """:func:`analyze_take` for every take of ``project`` (a :class:`~roughcut.project.Project`).
 
     Results are cached in ``store`` (a :class:`~roughcut.store.Store`; the default store when
-    ``None``) by the take's fingerprint and the analysis parameters; missing takes run in a process
-    pool of ``workers`` processes (default: the number of cores). ``fps`` and ``width`` default to
-    the project's ``[analysis]`` settings, else 8 and 640. A take that fails becomes an entry of
-    ``errors``; the rest go on.
+    ``None``) by the take's fingerprint and the analysis parameters, each as soon as it is made (an
+    interrupted run keeps what it finished); missing takes run in a process pool of ``workers``
+    processes (default: the number of cores), or on ``executor`` when one is given (any
+    :class:`concurrent.futures.Executor`: ``roughcut.app.executors`` has a local pool and Ray; the
+    results come back here and go into the store). ``fps`` and ``width`` default to the project's
+    ``[analysis]`` settings, else 8 and 640. A take that fails becomes an entry of ``errors``; the
+    rest go on.
     """
     from roughcut.store import Store
 
@@ -398,7 +407,21 @@ def analyze_project(
             results[name] = replace(cached, path=str(take))
         else:
             missing.append((name, take, key))
-    if missing:
+    # One take on this machine runs here: starting a worker process would cost more than it saves.
+    if missing and executor is not None and (len(missing) > 1 or getattr(executor, "remote", True)):
+        # Largest files (the longest takes) first, so no long take starts last and runs alone.
+        missing.sort(key=lambda m: -m[1].stat().st_size)
+        futures = {
+            executor.submit(_run_safely, take, fps, width): (name, take, key) for name, take, key in missing
+        }
+        for future in track(as_completed(futures), "Analysing faces and shots", total=len(futures)):
+            name, take, key = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # failed after the executor's retries: reported by take
+                outcome = MediaError(take, f"vision analysis failed ({type(exc).__name__}: {exc})")
+            _collect(store, params, results, errors, name, key, outcome)
+    elif missing:
         workers = workers or os.cpu_count() or 1
         if workers <= 1 or len(missing) == 1:
             outcomes = ((name, take, key, _run_safely(take, fps, width)) for name, take, key in missing)
