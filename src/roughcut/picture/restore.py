@@ -93,10 +93,84 @@ def grey_small(image: np.ndarray, width: int = ANALYSIS_WIDTH) -> np.ndarray:
     return grey
 
 
-def frame_motion(previous: np.ndarray, current: np.ndarray) -> tuple[float, float, float]:
+#: Person matte values at least this high are the subject, not the background (0-1).
+PERSON_MATTE = 0.3
+#: The person's region grows by this share of the picture's width before features are taken
+#: outside it (a moving arm or microphone at the matte's edge).
+PERSON_MARGIN = 0.03
+#: Under this many background features the whole picture is tracked instead.
+MIN_BACKGROUND_FEATURES = 12
+#: ECC refinement: iterations and the smallest correlation that counts as a match.
+ECC_ITERATIONS = 30
+ECC_MIN_CORRELATION = 0.6
+#: ECC's motion replaces the features' only when it leaves at most this share of their residual.
+ECC_GAIN = 0.8
+
+
+def background_mask(image: np.ndarray, matte: np.ndarray | None) -> np.ndarray | None:
+    """Where the camera's motion may be measured in ``image`` (``uint8`` 255 = background, at the
+    picture's size): outside the people of ``matte`` (0-1, any size), grown by
+    :data:`PERSON_MARGIN`. ``None`` when there is no matte or it leaves too little background."""
+    if matte is None:
+        return None
+    height, width = image.shape[:2]
+    if matte.shape != (height, width):
+        matte = cv2.resize(matte, (width, height), interpolation=cv2.INTER_LINEAR)
+    mask = np.where(matte < PERSON_MATTE, 255, 0).astype(np.uint8)
+    grow = max(3, round(PERSON_MARGIN * width) | 1)
+    mask = cv2.erode(mask, np.ones((grow, grow), np.uint8))
+    return mask if mask.mean() > 255 * 0.1 else None
+
+
+def _ecc(previous: np.ndarray, current: np.ndarray, matrix: np.ndarray, mask: np.ndarray | None):
+    """``matrix`` (previous → current, 2 × 3) refined by ECC (Evangelidis and Psarakis 2008) on the
+    pixels of ``mask``, as a rotation and translation; ``None`` when it does not converge."""
+    warp = matrix.astype(np.float32)
+    # Keep the features' estimate as a rigid motion (ECC's Euclidean model has no scale).
+    scale = float(np.hypot(warp[0, 0], warp[1, 0])) or 1.0
+    warp[:, :2] /= scale
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_ITERATIONS, 1e-4)
+    try:
+        source, target = previous.astype(np.float32), current.astype(np.float32)
+        rho, warp = cv2.findTransformECC(source, target, warp, cv2.MOTION_EUCLIDEAN, criteria, mask, 5)
+    except cv2.error:
+        return None
+    return warp if rho >= ECC_MIN_CORRELATION else None
+
+
+def _residual(previous: np.ndarray, current: np.ndarray, matrix: np.ndarray, mask: np.ndarray) -> float:
+    """Mean absolute grey difference between ``current`` and ``previous`` moved by ``matrix``
+    (previous → current), inside ``mask``."""
+    height, width = current.shape[:2]
+    moved = cv2.warpAffine(previous, matrix.astype(np.float32), (width, height), flags=cv2.INTER_LINEAR)
+    inside = cv2.warpAffine(mask, matrix.astype(np.float32), (width, height), flags=cv2.INTER_NEAREST) > 0
+    if not inside.any():
+        return float("inf")
+    return float(np.abs(moved[inside].astype(np.float32) - current[inside]).mean())
+
+
+def frame_motion(
+    previous: np.ndarray, current: np.ndarray, *, mask: np.ndarray | None = None
+) -> tuple[float, float, float]:
     """The camera's motion from ``previous`` to ``current`` (grey uint8): how far the picture's
-    centre moved ``(dx, dy)`` in pixels and its rotation in radians; zeros when it cannot be found."""
-    corners = cv2.goodFeaturesToTrack(previous, maxCorners=300, qualityLevel=0.01, minDistance=8, blockSize=7)
+    centre moved ``(dx, dy)`` in pixels and its rotation in radians; zeros when it cannot be found.
+
+    With a background ``mask`` (:func:`background_mask`: the people taken out) the features are
+    taken there only, so a person moving in front of the camera is not read as the camera moving,
+    and the features' similarity (RANSAC) is refined by ECC on the whole background, which also
+    holds on plain backdrops with few corners (a curtain's folds)."""
+    use_mask = mask
+    corners = None
+    if mask is not None:
+        corners = cv2.goodFeaturesToTrack(
+            previous, maxCorners=300, qualityLevel=0.005, minDistance=6, blockSize=7, mask=mask
+        )
+        if corners is None or len(corners) < MIN_BACKGROUND_FEATURES:
+            corners, use_mask = None, None
+    if corners is None:
+        corners = cv2.goodFeaturesToTrack(
+            previous, maxCorners=300, qualityLevel=0.01, minDistance=8, blockSize=7
+        )
     if corners is None or len(corners) < 8:
         return 0.0, 0.0, 0.0
     moved, status, _ = cv2.calcOpticalFlowPyrLK(
@@ -110,6 +184,13 @@ def frame_motion(previous: np.ndarray, current: np.ndarray) -> tuple[float, floa
     )
     if matrix is None or inliers is None or inliers.mean() < 0.5 or good.mean() < 0.5:
         return 0.0, 0.0, 0.0  # a cut, or nothing to hold on to: the path starts again
+    if use_mask is not None:
+        refined = _ecc(previous, current, matrix, use_mask)
+        # ECC wins where it matches the background better (a plain backdrop gives it nothing to hold).
+        if refined is not None and _residual(previous, current, refined, use_mask) < ECC_GAIN * _residual(
+            previous, current, matrix, use_mask
+        ):
+            matrix = refined
     centre = np.array([previous.shape[1] / 2, previous.shape[0] / 2])
     shift = matrix[:, :2] @ centre + matrix[:, 2] - centre
     return float(shift[0]), float(shift[1]), float(np.arctan2(matrix[1, 0], matrix[0, 0]))
@@ -391,15 +472,32 @@ def restore_stream(
 
 
 def _first_pass(
-    greys: Iterable[np.ndarray], options: RestoreOptions, rate: float
+    images: Iterable[np.ndarray], options: RestoreOptions, rate: float
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Flicker gains and camera corrections from the small RGB pictures of every frame (at most
+    :data:`ANALYSIS_WIDTH` wide); with ``stabilise`` the people are matted out (mediapipe's
+    selfie segmentation) so only the background measures the camera."""
     means, motions = [], []
-    previous = None
-    for grey in greys:
-        means.append(float(grey.mean()))
-        if options.stabilise:
-            motions.append(frame_motion(previous, grey) if previous is not None else (0.0, 0.0, 0.0))
-        previous = grey
+    previous = previous_mask = None
+    matte_maker = None
+    if options.stabilise:
+        from roughcut.picture.background import MatteMaker
+
+        matte_maker = MatteMaker(steady=False, refine=False)
+    try:
+        for image in images:
+            grey = grey_small(image)
+            means.append(float(grey.mean()))
+            if matte_maker is None:
+                continue
+            motions.append(
+                frame_motion(previous, grey, mask=previous_mask) if previous is not None else (0.0, 0.0, 0.0)
+            )
+            small = image if image.shape[:2] == grey.shape else cv2.resize(image, grey.shape[::-1])
+            previous, previous_mask = grey, background_mask(grey, matte_maker(small))
+    finally:
+        if matte_maker is not None:
+            matte_maker.close()
     gains = flicker_gains(np.array(means), sigma_frames=max(1.0, options.flicker_s * rate))
     corrections = (
         camera_corrections(np.array(motions), sigma_frames=max(1.0, options.smooth_s * rate))
@@ -432,9 +530,8 @@ def restore_frames(
 ) -> tuple[np.ndarray, RestoreReport]:
     """Restore a clip held in memory, ``(n, height, width, 3)`` uint8 RGB at ``rate`` frames a second."""
     report = RestoreReport()
-    greys = [grey_small(image) for image in frames]
-    scale = frames.shape[2] / greys[0].shape[1] if len(greys) else 1.0
-    gains, corrections = _first_pass(greys, options, rate)
+    scale = frames.shape[2] / analysis_width(frames.shape[2]) if len(frames) else 1.0
+    gains, corrections = _first_pass(frames, options, rate)
     report.noise_sigma = noise_sigma(frames[:: max(1, len(frames) // 5)][:5]) if options.denoise else 0.0
     _fill_report(report, options, gains, corrections, scale, (frames.shape[2], frames.shape[1]))
     out = np.stack(
@@ -485,11 +582,11 @@ def restore_take(
     corrections = np.zeros((0, 3))
     scale = 1.0
     if options.deflicker or options.stabilise:
-        greys = (
-            grey_small(frame.image)
+        smalls = (
+            frame.image
             for frame in track(read_frames(path, width=ANALYSIS_WIDTH), f"Measuring {path.name}", total=total)
         )
-        gains, corrections = _first_pass(greys, options, float(rate))
+        gains, corrections = _first_pass(smalls, options, float(rate))
         width, height = video.display_size
         scale = width / analysis_width(width)
         _fill_report(report, options, gains, corrections, scale, video.display_size)
