@@ -60,7 +60,7 @@ class RestoreOptions:
     deflicker: bool = False
     dust: bool = False
     stabilise: bool = False
-    smooth_s: float = 0.5
+    smooth_s: float = 0.3
     flicker_s: float = 0.25
 
 
@@ -103,6 +103,10 @@ MIN_BACKGROUND_FEATURES = 12
 #: ECC refinement: iterations and the smallest correlation that counts as a match.
 ECC_ITERATIONS = 30
 ECC_MIN_CORRELATION = 0.6
+#: A frame whose whole picture follows the camera's motion this much better than the take's median
+#: (and within ``REPEAT_MAX`` grey levels) repeats the one before.
+REPEAT_SHARE = 0.35
+REPEAT_MAX = 1.5
 #: ECC's motion replaces the features' only when it leaves at most this share of their residual.
 ECC_GAIN = 0.8
 
@@ -149,48 +153,99 @@ def _residual(previous: np.ndarray, current: np.ndarray, matrix: np.ndarray, mas
     return float(np.abs(moved[inside].astype(np.float32) - current[inside]).mean())
 
 
-def frame_motion(
-    previous: np.ndarray, current: np.ndarray, *, mask: np.ndarray | None = None
-) -> tuple[float, float, float]:
-    """The camera's motion from ``previous`` to ``current`` (grey uint8): how far the picture's
-    centre moved ``(dx, dy)`` in pixels and its rotation in radians; zeros when it cannot be found.
-
-    With a background ``mask`` (:func:`background_mask`: the people taken out) the features are
-    taken there only, so a person moving in front of the camera is not read as the camera moving,
-    and the features' similarity (RANSAC) is refined by ECC on the whole background, which also
-    holds on plain backdrops with few corners (a curtain's folds)."""
-    use_mask = mask
-    corners = None
-    if mask is not None:
-        corners = cv2.goodFeaturesToTrack(
-            previous, maxCorners=300, qualityLevel=0.005, minDistance=6, blockSize=7, mask=mask
-        )
-        if corners is None or len(corners) < MIN_BACKGROUND_FEATURES:
-            corners, use_mask = None, None
-    if corners is None:
+def _tracked_motion(previous: np.ndarray, current: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
+    """The similarity (2 × 3, previous → current) of features tracked by Lucas-Kanade and fitted by
+    RANSAC, taken inside ``mask`` (or anywhere); ``None`` when too few hold (a cut, or nothing to
+    hold on to)."""
+    if mask is None:
         corners = cv2.goodFeaturesToTrack(
             previous, maxCorners=300, qualityLevel=0.01, minDistance=8, blockSize=7
         )
-    if corners is None or len(corners) < 8:
-        return 0.0, 0.0, 0.0
+        least = 8
+    else:
+        corners = cv2.goodFeaturesToTrack(
+            previous, maxCorners=300, qualityLevel=0.005, minDistance=6, blockSize=7, mask=mask
+        )
+        least = MIN_BACKGROUND_FEATURES
+    if corners is None or len(corners) < least:
+        return None
     moved, status, _ = cv2.calcOpticalFlowPyrLK(
         previous, current, corners, None, winSize=(21, 21), maxLevel=3
     )
     good = status.ravel() == 1
     if good.sum() < 8:
-        return 0.0, 0.0, 0.0
+        return None
     matrix, inliers = cv2.estimateAffinePartial2D(
         corners[good], moved[good], method=cv2.RANSAC, ransacReprojThreshold=2.0
     )
     if matrix is None or inliers is None or inliers.mean() < 0.5 or good.mean() < 0.5:
-        return 0.0, 0.0, 0.0  # a cut, or nothing to hold on to: the path starts again
-    if use_mask is not None:
-        refined = _ecc(previous, current, matrix, use_mask)
-        # ECC wins where it matches the background better (a plain backdrop gives it nothing to hold).
-        if refined is not None and _residual(previous, current, refined, use_mask) < ECC_GAIN * _residual(
-            previous, current, matrix, use_mask
-        ):
-            matrix = refined
+        return None
+    return matrix
+
+
+def _whole_residual(previous: np.ndarray, current: np.ndarray, motion: tuple[float, float, float]) -> float:
+    """Mean absolute grey difference of the whole picture after ``previous`` is moved by ``motion``
+    (centre shift in pixels, rotation in radians) onto ``current``."""
+    dx, dy, angle = motion
+    height, width = current.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -float(np.degrees(angle)), 1.0)
+    matrix[:, 2] += (dx, dy)
+    moved = cv2.warpAffine(
+        previous, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    margin = (slice(height // 20, height - height // 20), slice(width // 20, width - width // 20))
+    return float(np.abs(moved[margin].astype(np.float32) - current[margin]).mean())
+
+
+def repeated_frames(residuals: np.ndarray) -> list[int]:
+    """Frames that repeat the one before (``residuals[i]`` is frame ``i``'s whole-picture residual
+    after the camera's motion, ``inf`` where unmeasured): those under :data:`REPEAT_SHARE` of the
+    take's median and under :data:`REPEAT_MAX` grey levels."""
+    finite = residuals[np.isfinite(residuals)]
+    if len(finite) < 5:
+        return []
+    limit = min(REPEAT_MAX, REPEAT_SHARE * float(np.median(finite)))
+    return [int(i) for i in np.flatnonzero(residuals < limit)]
+
+
+def frame_motion(
+    previous: np.ndarray, current: np.ndarray, *, mask: np.ndarray | None = None
+) -> tuple[float, float, float]:
+    """:func:`measure_motion`, zeros where it cannot be found."""
+    found = measure_motion(previous, current, mask=mask)
+    return found if found is not None else (0.0, 0.0, 0.0)
+
+
+def measure_motion(
+    previous: np.ndarray, current: np.ndarray, *, mask: np.ndarray | None = None
+) -> tuple[float, float, float] | None:
+    """The camera's motion from ``previous`` to ``current`` (grey uint8): how far the picture's
+    centre moved ``(dx, dy)`` in pixels and its rotation in radians; ``None`` when it cannot be
+    found (a cut, or nothing to hold on to).
+
+    Features anywhere in the picture (Lucas-Kanade, a RANSAC similarity) measure it. With a
+    background ``mask`` (:func:`background_mask`: the people taken out) two more candidates are
+    tried: the features of the background alone, and that motion refined by ECC on the whole
+    background (which holds on plain backdrops with few corners, a curtain's folds); a candidate
+    replaces the current one where it matches the background clearly better (its residual at most
+    :data:`ECC_GAIN` of the other's), so a person moving in front of the camera is not read as the
+    camera moving, while a still speaker before a plain backdrop keeps the whole picture's estimate."""
+    matrix = _tracked_motion(previous, current, None)
+    if mask is not None:
+        background = _tracked_motion(previous, current, mask)
+        candidates = [background] if background is not None else []
+        start = background if background is not None else matrix
+        if start is not None:
+            refined = _ecc(previous, current, start, mask)
+            if refined is not None:
+                candidates.append(refined)
+        for candidate in candidates:
+            if matrix is None or _residual(previous, current, candidate, mask) < ECC_GAIN * _residual(
+                previous, current, matrix, mask
+            ):
+                matrix = candidate
+    if matrix is None:
+        return None
     centre = np.array([previous.shape[1] / 2, previous.shape[0] / 2])
     shift = matrix[:, :2] @ centre + matrix[:, 2] - centre
     return float(shift[0]), float(shift[1]), float(np.arctan2(matrix[1, 0], matrix[0, 0]))
@@ -224,19 +279,62 @@ def flicker_gains(means: np.ndarray, *, sigma_frames: float) -> np.ndarray:
     return gains
 
 
-def camera_corrections(motions: np.ndarray, *, sigma_frames: float) -> np.ndarray:
+def smooth_path(path: np.ndarray, sigma_frames: float) -> np.ndarray:
+    """A camera path ``(n, k)`` smoothed by a Gaussian of ``sigma_frames``, its ends padded by point
+    reflection about a straight line fitted to the first (last) ``sigma_frames`` frames, so a steady
+    pan or drift stays as it is to the last frame instead of being bent toward a standstill, and the
+    end frame's own shake does not pin the path."""
+    n = len(path)
+    if n < 3:
+        return path.copy()
+    pad = min(n - 1, int(np.ceil(4 * sigma_frames)))
+    span = min(n, max(3, round(sigma_frames)))
+    steps = np.arange(span, dtype=float)
+
+    def anchor(piece: np.ndarray) -> np.ndarray:
+        _slope, intercept = np.polyfit(steps, piece, 1)
+        return intercept  # the line's value at the piece's first frame
+
+    first, last = anchor(path[:span]), anchor(path[::-1][:span])
+    before = 2 * first - path[pad:0:-1]
+    after = 2 * last - path[-2 : -pad - 2 : -1]
+    padded = np.concatenate([before, path, after])
+    return gaussian_filter1d(padded, sigma_frames, axis=0, mode="nearest")[pad : pad + n]
+
+
+def camera_corrections(
+    motions: np.ndarray,
+    *,
+    sigma_frames: float,
+    cuts: Iterable[int] | None = None,
+    repeats: Iterable[int] = (),
+) -> np.ndarray:
     """Per frame ``(dx, dy, angle)``: the move from the camera path (the sum of ``motions``,
-    ``(n, 3)`` with the first row for frame 0 ignored) to its Gaussian-smoothed path."""
+    ``(n, 3)`` with the first row for frame 0 ignored) to its smoothed path (:func:`smooth_path`).
+    The path starts again at ``cuts`` (frames whose motion could not be measured); without them, at
+    every all-zero row. ``repeats`` are frames that repeat the one before (a frame-rate conversion):
+    the path is smoothed over the other frames and a repeat is put where the frame it repeats goes,
+    so it stays a repeat instead of being moved onto the pan's smooth line."""
     motions = np.asarray(motions, float).copy()
     if len(motions) == 0:
         return motions.reshape(0, 3)
     motions[0] = 0.0
-    # Where the motion could not be measured (a cut) the path starts again.
-    breaks = [0, *np.flatnonzero(~motions[1:].any(axis=1)) + 1, len(motions)]
+    if cuts is None:
+        cuts = np.flatnonzero(~motions[1:].any(axis=1)) + 1
+    repeated = np.zeros(len(motions), bool)
+    repeated[[r for r in repeats if 0 < r < len(motions)]] = True
+    breaks = [0, *(int(c) for c in cuts), len(motions)]
     out = np.zeros_like(motions)
     for start, end in itertools.pairwise(sorted(set(breaks))):
+        if end <= start:
+            continue
         path = np.cumsum(motions[start:end], axis=0) - motions[start]
-        smooth = gaussian_filter1d(path, sigma_frames, axis=0, mode="nearest")
+        keep = ~repeated[start:end]
+        keep[0] = True
+        smooth = np.empty_like(path)
+        smooth[keep] = smooth_path(path[keep], sigma_frames * float(keep.mean()))
+        for i in np.flatnonzero(~keep):
+            smooth[i] = smooth[i - 1]  # shown where the frame it repeats is shown
         out[start:end] = smooth - path
     return out
 
@@ -477,7 +575,7 @@ def _first_pass(
     """Flicker gains and camera corrections from the small RGB pictures of every frame (at most
     :data:`ANALYSIS_WIDTH` wide); with ``stabilise`` the people are matted out (mediapipe's
     selfie segmentation) so only the background measures the camera."""
-    means, motions = [], []
+    means, motions, cuts, residuals = [], [], [], []
     previous = previous_mask = None
     matte_maker = None
     if options.stabilise:
@@ -490,9 +588,13 @@ def _first_pass(
             means.append(float(grey.mean()))
             if matte_maker is None:
                 continue
-            motions.append(
-                frame_motion(previous, grey, mask=previous_mask) if previous is not None else (0.0, 0.0, 0.0)
-            )
+            found = measure_motion(previous, grey, mask=previous_mask) if previous is not None else None
+            if found is None and previous is not None:
+                cuts.append(len(motions))  # a cut, or nothing to hold on to: the path starts again
+            # How well the whole picture, people included, follows the camera's motion: a repeated
+            # frame follows it almost exactly, a new one does not (people move).
+            residuals.append(_whole_residual(previous, grey, found) if found is not None else np.inf)
+            motions.append(found if found is not None else (0.0, 0.0, 0.0))
             small = image if image.shape[:2] == grey.shape else cv2.resize(image, grey.shape[::-1])
             previous, previous_mask = grey, background_mask(grey, matte_maker(small))
     finally:
@@ -500,7 +602,12 @@ def _first_pass(
             matte_maker.close()
     gains = flicker_gains(np.array(means), sigma_frames=max(1.0, options.flicker_s * rate))
     corrections = (
-        camera_corrections(np.array(motions), sigma_frames=max(1.0, options.smooth_s * rate))
+        camera_corrections(
+            np.array(motions),
+            sigma_frames=max(1.0, options.smooth_s * rate),
+            cuts=cuts,
+            repeats=repeated_frames(np.array(residuals)),
+        )
         if options.stabilise
         else np.zeros((len(means), 3))
     )
