@@ -2,15 +2,19 @@
 denoising.
 
 Two passes over a take. The first looks at a small grey picture of every frame: its mean luminance
-(for deflicker) and the camera's motion from the frame before (features tracked with
-``goodFeaturesToTrack`` + ``calcOpticalFlowPyrLK``, a similarity fitted by
-``estimateAffinePartial2D``). The second streams the full frames through, in this order:
+(for deflicker) and the camera's motion from the frame before, measured on the background: the
+people are matted out (mediapipe's selfie segmentation) and features tracked with
+``goodFeaturesToTrack`` + ``calcOpticalFlowPyrLK`` (a similarity fitted by
+``estimateAffinePartial2D``), or ECC on the background, whichever fits it (:func:`measure_motion`);
+frames that repeat the one before are found there too. The second streams the full frames
+through, in this order:
 
 1. **deflicker**: each frame's luminance scaled to the trend of its shot (log mean luminance smoothed
    over about a second with a Gaussian, split where the level jumps, as at a cut), so exposure
    changes that last (a fade, a cloud) stay and those of one frame go;
 2. **stabilise**: each frame warped from its camera path to the smoothed path (a Gaussian of
-   ``smooth_s`` seconds over translation and rotation); the border left uncovered is filled from the
+   ``smooth_s`` seconds over translation and rotation, ends reflected so a pan runs on, repeated
+   frames kept repeats, :func:`camera_corrections`); the border left uncovered is filled from the
    picture's edge and the rectangle with only real picture in every frame is reported (``crop``);
 3. **dust**: a pixel is a speck when it is far, with the same sign, from both neighbouring frames
    (each brought onto this frame by DIS optical flow computed on median-filtered pictures, so the
@@ -107,7 +111,8 @@ ECC_MIN_CORRELATION = 0.6
 #: (and within ``REPEAT_MAX`` grey levels) repeats the one before.
 REPEAT_SHARE = 0.35
 REPEAT_MAX = 1.5
-#: ECC's motion replaces the features' only when it leaves at most this share of their residual.
+#: A motion candidate (background features, ECC) replaces the one before only when it leaves at most
+#: this share of its residual on the background.
 ECC_GAIN = 0.8
 
 
