@@ -26,10 +26,12 @@ def scene(media_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     import soundfile
     from skimage import data
 
+    from roughcut.media import fingerprint
     from roughcut.media.frames import read_frames
     from roughcut.picture.background import render_take
     from roughcut.speech.synthesis import synthesize
-    from roughcut.vision.take import analyze_take
+    from roughcut.store import Store
+    from roughcut.vision.take import DEFAULT_FPS, DEFAULT_WIDTH, STAGE, VERSION, analyze_take
 
     folder = tmp_path_factory.mktemp("synthetic")
     frames = [f.image for f in read_frames(media_dir / SOURCE, start_frame=150, end_frame=174)]
@@ -41,7 +43,12 @@ def scene(media_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     speech = synthesize(LINE_TEXT)
     line = folder / "line.wav"
     soundfile.write(line, speech.samples, speech.sample_rate)
-    return take, portrait, line, analyze_take(take), folder
+    # Cached as the commands cache it, so the CLI test below finds it.
+    store = Store(folder / "store.sqlite")
+    params = {"fps": str(DEFAULT_FPS), "width": DEFAULT_WIDTH}
+    vision = store.cached(fingerprint(take), STAGE, VERSION, params, lambda: analyze_take(take))
+    store.close()
+    return take, portrait, line, vision, folder
 
 
 def _frames(path: Path) -> list[np.ndarray]:
@@ -164,3 +171,28 @@ def test_cli_refuses_without_the_flag_and_names_it(scene) -> None:
         assert result.exit_code == 1
         assert "--i-understand-this-is-synthetic" in result.output
         assert not out.exists()
+
+
+def test_cli_replaces_a_face_when_asked_by_name(scene, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from roughcut._cli import main
+
+    take, portrait, _, _, folder = scene
+    monkeypatch.setenv("ROUGHCUT_CACHE", str(folder / "store.sqlite"))
+    out = folder / "cli_face.mp4"
+    result = CliRunner().invoke(
+        main,
+        [
+            "-q",
+            "replace-face",
+            str(take),
+            str(portrait),
+            "--i-understand-this-is-synthetic",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("SYNTHETIC") and "labelled SYNTHETIC" in result.output
+    assert _tags(out)["comment"].startswith("SYNTHETIC")
