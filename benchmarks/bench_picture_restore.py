@@ -48,11 +48,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--width", type=int, default=None, help="Scale the clips to this width (pixels).")
     parser.add_argument("--stills", type=Path, default=None, help="Write before/after PNGs here.")
+    parser.add_argument("--only", nargs="*", default=None, help="Repairs to run (denoise, stabilise...).")
+    parser.add_argument("--clips", nargs="*", default=None, help="Clips to run (testvideo, ...).")
     args = parser.parse_args()
     if args.stills:
         args.stills.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(20261201)
     for name, (relative, start, rate) in CLIPS.items():
+        if args.clips is not None and name not in args.clips:
+            continue
         path = MEDIA / relative
         t0 = time.perf_counter()
         clean = np.stack(
@@ -79,6 +83,8 @@ def main() -> None:
         dusty, mask = cases["dust"]
         cases["dust"] = (dusty, RestoreOptions(dust=True))
         for repair, (damaged, options) in cases.items():
+            if args.only is not None and repair.split(",")[0] not in args.only:
+                continue
             t0 = time.perf_counter()
             restored, report = restore_frames(damaged, options, rate=rate)
             fps = len(damaged) / (time.perf_counter() - t0)

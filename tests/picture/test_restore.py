@@ -3,7 +3,10 @@
 
 Tuned on ``video/testvideo.mp4`` frames 40-70; asserted on that and on clips it was not tuned on: a
 GRID speaker and the medium shot of ``faces/hamilton_clip.mp4`` (frames 82-112, within one shot).
-Clips are read 320 pixels wide to keep the suite quick.
+Clips are read 320 pixels wide to keep the suite quick. Stabilisation's background measurement
+(the people matted out, ECC, repeated frames, 0.3 s smoothing) was developed looking at hamilton's
+medium shot (frames 82-112, 140-170, 175-205) and GRID ``bbaf2n``/``lbax4n`` at 320 px and native
+size, so its hamilton figure here is not a held-out one; docs/picture-tools.md gives all of them.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ _cache: dict[str, np.ndarray] = {}
 def _clip(media_dir: Path, name: str) -> tuple[np.ndarray, float]:
     from roughcut.media.frames import read_frames
 
-    relative, start, rate = CLIPS[name]
+    relative, start, rate = {**CLIPS, **CLIPS_STILL}[name]
     if name not in _cache:
         frames = read_frames(media_dir / relative, width=320, start_frame=start, end_frame=start + FRAMES)
         _cache[name] = np.stack([f.image for f in frames])
@@ -89,17 +92,14 @@ def test_dust_and_scratches_90_percent_removed(media_dir: Path, name: str, rng: 
     assert psnr(clean, restored) > psnr(clean, dusty)
 
 
-#: The medium shot of hamilton_clip: a performer filling the frame before a plain curtain, so the
-#: tracked features are on him and the "camera path" follows his motion (a known limit of
-#: feature-based stabilisation, recorded in docs/picture-tools.md).
-_SUBJECT_FILLS_FRAME = pytest.mark.xfail(
-    strict=True, reason="features lie on the moving performer, not on the textureless background"
-)
-STABILISE_CLIPS = [
-    "testvideo",
-    "grid_bbaf2n",
-    pytest.param("hamilton_medium", marks=_SUBJECT_FILLS_FRAME),
-]
+#: Stabilising is checked on every clip; hamilton's medium shot has a performer filling the frame
+#: before a plain curtain (the camera is measured on the background: the people are matted out).
+STABILISE_CLIPS = list(CLIPS)
+#: A clean input through the stabiliser is unharmed only where the camera stands still: in frames
+#: 82-112 of hamilton's medium shot it pans (with every fifth frame a repeat), which stabilising
+#: smooths by design, so that shot is checked on its still stretch (frames 175-204) instead.
+STILL_CAMERA_CLIPS = ["testvideo", "grid_bbaf2n", "hamilton_still"]
+CLIPS_STILL = {"hamilton_still": ("faces/hamilton_clip.mp4", 175, 29.97)}
 
 
 @pytest.mark.parametrize("name", STABILISE_CLIPS)
@@ -131,7 +131,7 @@ def test_clean_footage_is_not_harmed(media_dir: Path, name: str) -> None:
 
 
 @pytest.mark.filterwarnings("ignore:divide by zero")  # identical pictures: PSNR is infinite
-@pytest.mark.parametrize("name", STABILISE_CLIPS)
+@pytest.mark.parametrize("name", STILL_CAMERA_CLIPS)
 def test_clean_footage_is_not_harmed_by_stabilising(media_dir: Path, name: str) -> None:
     clean, rate = _clip(media_dir, name)
     restored, report = restore_frames(clean, RestoreOptions(stabilise=True), rate=rate)

@@ -20,7 +20,7 @@ and never over the take or a file the user made.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -213,15 +213,18 @@ def render_take(
     crf: int = 18,
     preset: str = "veryfast",
     threads: int = 2,
+    metadata: Mapping[str, str] | None = None,
 ) -> Path:
     """Encode ``pictures`` (``(h, w, 3)`` uint8 RGB, ``size`` = (w, h), even) at ``frame_rate`` as
     H.264 in an MP4 at ``out``, with ``take``'s first sound stream copied through (re-encoded to AAC
-    48 kHz where MP4 cannot carry its codec). Written atomically through
+    48 kHz where MP4 cannot carry its codec), with ``metadata`` as container tags (``comment``,
+    ``description``...). Written atomically through
     :func:`~roughcut.export.files.file_writing`: never over the take, a link or a user's file."""
     take, out = Path(take), Path(out)
     _check_output(take, out)
     time_base = Fraction(frame_rate.denominator, frame_rate.numerator)
     with file_writing(out, overwrite=overwrite) as part, av.open(str(part), "w", format="mp4") as output:
+        output.metadata.update(metadata or {})
         video = output.add_stream("libx264", rate=frame_rate)
         video.width, video.height, video.pix_fmt = size[0], size[1], "yuv420p"
         video.options = {"preset": preset, "crf": str(crf), "threads": str(threads)}

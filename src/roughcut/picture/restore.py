@@ -2,15 +2,19 @@
 denoising.
 
 Two passes over a take. The first looks at a small grey picture of every frame: its mean luminance
-(for deflicker) and the camera's motion from the frame before (features tracked with
-``goodFeaturesToTrack`` + ``calcOpticalFlowPyrLK``, a similarity fitted by
-``estimateAffinePartial2D``). The second streams the full frames through, in this order:
+(for deflicker) and the camera's motion from the frame before, measured on the background: the
+people are matted out (mediapipe's selfie segmentation) and features tracked with
+``goodFeaturesToTrack`` + ``calcOpticalFlowPyrLK`` (a similarity fitted by
+``estimateAffinePartial2D``), or ECC on the background, whichever fits it (:func:`measure_motion`);
+frames that repeat the one before are found there too. The second streams the full frames
+through, in this order:
 
 1. **deflicker**: each frame's luminance scaled to the trend of its shot (log mean luminance smoothed
    over about a second with a Gaussian, split where the level jumps, as at a cut), so exposure
    changes that last (a fade, a cloud) stay and those of one frame go;
 2. **stabilise**: each frame warped from its camera path to the smoothed path (a Gaussian of
-   ``smooth_s`` seconds over translation and rotation); the border left uncovered is filled from the
+   ``smooth_s`` seconds over translation and rotation, ends reflected so a pan runs on, repeated
+   frames kept repeats, :func:`camera_corrections`); the border left uncovered is filled from the
    picture's edge and the rectangle with only real picture in every frame is reported (``crop``);
 3. **dust**: a pixel is a speck when it is far, with the same sign, from both neighbouring frames
    (each brought onto this frame by DIS optical flow computed on median-filtered pictures, so the
@@ -60,7 +64,7 @@ class RestoreOptions:
     deflicker: bool = False
     dust: bool = False
     stabilise: bool = False
-    smooth_s: float = 0.5
+    smooth_s: float = 0.3
     flicker_s: float = 0.25
 
 
@@ -93,23 +97,160 @@ def grey_small(image: np.ndarray, width: int = ANALYSIS_WIDTH) -> np.ndarray:
     return grey
 
 
-def frame_motion(previous: np.ndarray, current: np.ndarray) -> tuple[float, float, float]:
-    """The camera's motion from ``previous`` to ``current`` (grey uint8): how far the picture's
-    centre moved ``(dx, dy)`` in pixels and its rotation in radians; zeros when it cannot be found."""
-    corners = cv2.goodFeaturesToTrack(previous, maxCorners=300, qualityLevel=0.01, minDistance=8, blockSize=7)
-    if corners is None or len(corners) < 8:
-        return 0.0, 0.0, 0.0
+#: Person matte values at least this high are the subject, not the background (0-1).
+PERSON_MATTE = 0.3
+#: The person's region grows by this share of the picture's width before features are taken
+#: outside it (a moving arm or microphone at the matte's edge).
+PERSON_MARGIN = 0.03
+#: Under this many background features the whole picture is tracked instead.
+MIN_BACKGROUND_FEATURES = 12
+#: ECC refinement: iterations and the smallest correlation that counts as a match.
+ECC_ITERATIONS = 30
+ECC_MIN_CORRELATION = 0.6
+#: A frame whose whole picture follows the camera's motion this much better than the take's median
+#: (and within ``REPEAT_MAX`` grey levels) repeats the one before.
+REPEAT_SHARE = 0.35
+REPEAT_MAX = 1.5
+#: A motion candidate (background features, ECC) replaces the one before only when it leaves at most
+#: this share of its residual on the background.
+ECC_GAIN = 0.8
+
+
+def background_mask(image: np.ndarray, matte: np.ndarray | None) -> np.ndarray | None:
+    """Where the camera's motion may be measured in ``image`` (``uint8`` 255 = background, at the
+    picture's size): outside the people of ``matte`` (0-1, any size), grown by
+    :data:`PERSON_MARGIN`. ``None`` when there is no matte or it leaves too little background."""
+    if matte is None:
+        return None
+    height, width = image.shape[:2]
+    if matte.shape != (height, width):
+        matte = cv2.resize(matte, (width, height), interpolation=cv2.INTER_LINEAR)
+    mask = np.where(matte < PERSON_MATTE, 255, 0).astype(np.uint8)
+    grow = max(3, round(PERSON_MARGIN * width) | 1)
+    mask = cv2.erode(mask, np.ones((grow, grow), np.uint8))
+    return mask if mask.mean() > 255 * 0.1 else None
+
+
+def _ecc(previous: np.ndarray, current: np.ndarray, matrix: np.ndarray, mask: np.ndarray | None):
+    """``matrix`` (previous → current, 2 × 3) refined by ECC (Evangelidis and Psarakis 2008) on the
+    pixels of ``mask``, as a rotation and translation; ``None`` when it does not converge."""
+    warp = matrix.astype(np.float32)
+    # Keep the features' estimate as a rigid motion (ECC's Euclidean model has no scale).
+    scale = float(np.hypot(warp[0, 0], warp[1, 0])) or 1.0
+    warp[:, :2] /= scale
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_ITERATIONS, 1e-4)
+    try:
+        source, target = previous.astype(np.float32), current.astype(np.float32)
+        rho, warp = cv2.findTransformECC(source, target, warp, cv2.MOTION_EUCLIDEAN, criteria, mask, 5)
+    except cv2.error:
+        return None
+    return warp if rho >= ECC_MIN_CORRELATION else None
+
+
+def _residual(previous: np.ndarray, current: np.ndarray, matrix: np.ndarray, mask: np.ndarray) -> float:
+    """Mean absolute grey difference between ``current`` and ``previous`` moved by ``matrix``
+    (previous → current), inside ``mask``."""
+    height, width = current.shape[:2]
+    moved = cv2.warpAffine(previous, matrix.astype(np.float32), (width, height), flags=cv2.INTER_LINEAR)
+    inside = cv2.warpAffine(mask, matrix.astype(np.float32), (width, height), flags=cv2.INTER_NEAREST) > 0
+    if not inside.any():
+        return float("inf")
+    return float(np.abs(moved[inside].astype(np.float32) - current[inside]).mean())
+
+
+def _tracked_motion(previous: np.ndarray, current: np.ndarray, mask: np.ndarray | None) -> np.ndarray | None:
+    """The similarity (2 × 3, previous → current) of features tracked by Lucas-Kanade and fitted by
+    RANSAC, taken inside ``mask`` (or anywhere); ``None`` when too few hold (a cut, or nothing to
+    hold on to)."""
+    if mask is None:
+        corners = cv2.goodFeaturesToTrack(
+            previous, maxCorners=300, qualityLevel=0.01, minDistance=8, blockSize=7
+        )
+        least = 8
+    else:
+        corners = cv2.goodFeaturesToTrack(
+            previous, maxCorners=300, qualityLevel=0.005, minDistance=6, blockSize=7, mask=mask
+        )
+        least = MIN_BACKGROUND_FEATURES
+    if corners is None or len(corners) < least:
+        return None
     moved, status, _ = cv2.calcOpticalFlowPyrLK(
         previous, current, corners, None, winSize=(21, 21), maxLevel=3
     )
     good = status.ravel() == 1
     if good.sum() < 8:
-        return 0.0, 0.0, 0.0
+        return None
     matrix, inliers = cv2.estimateAffinePartial2D(
         corners[good], moved[good], method=cv2.RANSAC, ransacReprojThreshold=2.0
     )
     if matrix is None or inliers is None or inliers.mean() < 0.5 or good.mean() < 0.5:
-        return 0.0, 0.0, 0.0  # a cut, or nothing to hold on to: the path starts again
+        return None
+    return matrix
+
+
+def _whole_residual(previous: np.ndarray, current: np.ndarray, motion: tuple[float, float, float]) -> float:
+    """Mean absolute grey difference of the whole picture after ``previous`` is moved by ``motion``
+    (centre shift in pixels, rotation in radians) onto ``current``."""
+    dx, dy, angle = motion
+    height, width = current.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -float(np.degrees(angle)), 1.0)
+    matrix[:, 2] += (dx, dy)
+    moved = cv2.warpAffine(
+        previous, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    margin = (slice(height // 20, height - height // 20), slice(width // 20, width - width // 20))
+    return float(np.abs(moved[margin].astype(np.float32) - current[margin]).mean())
+
+
+def repeated_frames(residuals: np.ndarray) -> list[int]:
+    """Frames that repeat the one before (``residuals[i]`` is frame ``i``'s whole-picture residual
+    after the camera's motion, ``inf`` where unmeasured): those under :data:`REPEAT_SHARE` of the
+    take's median and under :data:`REPEAT_MAX` grey levels."""
+    finite = residuals[np.isfinite(residuals)]
+    if len(finite) < 5:
+        return []
+    limit = min(REPEAT_MAX, REPEAT_SHARE * float(np.median(finite)))
+    return [int(i) for i in np.flatnonzero(residuals < limit)]
+
+
+def frame_motion(
+    previous: np.ndarray, current: np.ndarray, *, mask: np.ndarray | None = None
+) -> tuple[float, float, float]:
+    """:func:`measure_motion`, zeros where it cannot be found."""
+    found = measure_motion(previous, current, mask=mask)
+    return found if found is not None else (0.0, 0.0, 0.0)
+
+
+def measure_motion(
+    previous: np.ndarray, current: np.ndarray, *, mask: np.ndarray | None = None
+) -> tuple[float, float, float] | None:
+    """The camera's motion from ``previous`` to ``current`` (grey uint8): how far the picture's
+    centre moved ``(dx, dy)`` in pixels and its rotation in radians; ``None`` when it cannot be
+    found (a cut, or nothing to hold on to).
+
+    Features anywhere in the picture (Lucas-Kanade, a RANSAC similarity) measure it. With a
+    background ``mask`` (:func:`background_mask`: the people taken out) two more candidates are
+    tried: the features of the background alone, and that motion refined by ECC on the whole
+    background (which holds on plain backdrops with few corners, a curtain's folds); a candidate
+    replaces the current one where it matches the background clearly better (its residual at most
+    :data:`ECC_GAIN` of the other's), so a person moving in front of the camera is not read as the
+    camera moving, while a still speaker before a plain backdrop keeps the whole picture's estimate."""
+    matrix = _tracked_motion(previous, current, None)
+    if mask is not None:
+        background = _tracked_motion(previous, current, mask)
+        candidates = [background] if background is not None else []
+        start = background if background is not None else matrix
+        if start is not None:
+            refined = _ecc(previous, current, start, mask)
+            if refined is not None:
+                candidates.append(refined)
+        for candidate in candidates:
+            if matrix is None or _residual(previous, current, candidate, mask) < ECC_GAIN * _residual(
+                previous, current, matrix, mask
+            ):
+                matrix = candidate
+    if matrix is None:
+        return None
     centre = np.array([previous.shape[1] / 2, previous.shape[0] / 2])
     shift = matrix[:, :2] @ centre + matrix[:, 2] - centre
     return float(shift[0]), float(shift[1]), float(np.arctan2(matrix[1, 0], matrix[0, 0]))
@@ -143,19 +284,62 @@ def flicker_gains(means: np.ndarray, *, sigma_frames: float) -> np.ndarray:
     return gains
 
 
-def camera_corrections(motions: np.ndarray, *, sigma_frames: float) -> np.ndarray:
+def smooth_path(path: np.ndarray, sigma_frames: float) -> np.ndarray:
+    """A camera path ``(n, k)`` smoothed by a Gaussian of ``sigma_frames``, its ends padded by point
+    reflection about a straight line fitted to the first (last) ``sigma_frames`` frames, so a steady
+    pan or drift stays as it is to the last frame instead of being bent toward a standstill, and the
+    end frame's own shake does not pin the path."""
+    n = len(path)
+    if n < 3:
+        return path.copy()
+    pad = min(n - 1, int(np.ceil(4 * sigma_frames)))
+    span = min(n, max(3, round(sigma_frames)))
+    steps = np.arange(span, dtype=float)
+
+    def anchor(piece: np.ndarray) -> np.ndarray:
+        _slope, intercept = np.polyfit(steps, piece, 1)
+        return intercept  # the line's value at the piece's first frame
+
+    first, last = anchor(path[:span]), anchor(path[::-1][:span])
+    before = 2 * first - path[pad:0:-1]
+    after = 2 * last - path[-2 : -pad - 2 : -1]
+    padded = np.concatenate([before, path, after])
+    return gaussian_filter1d(padded, sigma_frames, axis=0, mode="nearest")[pad : pad + n]
+
+
+def camera_corrections(
+    motions: np.ndarray,
+    *,
+    sigma_frames: float,
+    cuts: Iterable[int] | None = None,
+    repeats: Iterable[int] = (),
+) -> np.ndarray:
     """Per frame ``(dx, dy, angle)``: the move from the camera path (the sum of ``motions``,
-    ``(n, 3)`` with the first row for frame 0 ignored) to its Gaussian-smoothed path."""
+    ``(n, 3)`` with the first row for frame 0 ignored) to its smoothed path (:func:`smooth_path`).
+    The path starts again at ``cuts`` (frames whose motion could not be measured); without them, at
+    every all-zero row. ``repeats`` are frames that repeat the one before (a frame-rate conversion):
+    the path is smoothed over the other frames and a repeat is put where the frame it repeats goes,
+    so it stays a repeat instead of being moved onto the pan's smooth line."""
     motions = np.asarray(motions, float).copy()
     if len(motions) == 0:
         return motions.reshape(0, 3)
     motions[0] = 0.0
-    # Where the motion could not be measured (a cut) the path starts again.
-    breaks = [0, *np.flatnonzero(~motions[1:].any(axis=1)) + 1, len(motions)]
+    if cuts is None:
+        cuts = np.flatnonzero(~motions[1:].any(axis=1)) + 1
+    repeated = np.zeros(len(motions), bool)
+    repeated[[r for r in repeats if 0 < r < len(motions)]] = True
+    breaks = [0, *(int(c) for c in cuts), len(motions)]
     out = np.zeros_like(motions)
     for start, end in itertools.pairwise(sorted(set(breaks))):
+        if end <= start:
+            continue
         path = np.cumsum(motions[start:end], axis=0) - motions[start]
-        smooth = gaussian_filter1d(path, sigma_frames, axis=0, mode="nearest")
+        keep = ~repeated[start:end]
+        keep[0] = True
+        smooth = np.empty_like(path)
+        smooth[keep] = smooth_path(path[keep], sigma_frames * float(keep.mean()))
+        for i in np.flatnonzero(~keep):
+            smooth[i] = smooth[i - 1]  # shown where the frame it repeats is shown
         out[start:end] = smooth - path
     return out
 
@@ -391,18 +575,44 @@ def restore_stream(
 
 
 def _first_pass(
-    greys: Iterable[np.ndarray], options: RestoreOptions, rate: float
+    images: Iterable[np.ndarray], options: RestoreOptions, rate: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    means, motions = [], []
-    previous = None
-    for grey in greys:
-        means.append(float(grey.mean()))
-        if options.stabilise:
-            motions.append(frame_motion(previous, grey) if previous is not None else (0.0, 0.0, 0.0))
-        previous = grey
+    """Flicker gains and camera corrections from the small RGB pictures of every frame (at most
+    :data:`ANALYSIS_WIDTH` wide); with ``stabilise`` the people are matted out (mediapipe's
+    selfie segmentation) so only the background measures the camera."""
+    means, motions, cuts, residuals = [], [], [], []
+    previous = previous_mask = None
+    matte_maker = None
+    if options.stabilise:
+        from roughcut.picture.background import MatteMaker
+
+        matte_maker = MatteMaker(steady=False, refine=False)
+    try:
+        for image in images:
+            grey = grey_small(image)
+            means.append(float(grey.mean()))
+            if matte_maker is None:
+                continue
+            found = measure_motion(previous, grey, mask=previous_mask) if previous is not None else None
+            if found is None and previous is not None:
+                cuts.append(len(motions))  # a cut, or nothing to hold on to: the path starts again
+            # How well the whole picture, people included, follows the camera's motion: a repeated
+            # frame follows it almost exactly, a new one does not (people move).
+            residuals.append(_whole_residual(previous, grey, found) if found is not None else np.inf)
+            motions.append(found if found is not None else (0.0, 0.0, 0.0))
+            small = image if image.shape[:2] == grey.shape else cv2.resize(image, grey.shape[::-1])
+            previous, previous_mask = grey, background_mask(grey, matte_maker(small))
+    finally:
+        if matte_maker is not None:
+            matte_maker.close()
     gains = flicker_gains(np.array(means), sigma_frames=max(1.0, options.flicker_s * rate))
     corrections = (
-        camera_corrections(np.array(motions), sigma_frames=max(1.0, options.smooth_s * rate))
+        camera_corrections(
+            np.array(motions),
+            sigma_frames=max(1.0, options.smooth_s * rate),
+            cuts=cuts,
+            repeats=repeated_frames(np.array(residuals)),
+        )
         if options.stabilise
         else np.zeros((len(means), 3))
     )
@@ -432,9 +642,8 @@ def restore_frames(
 ) -> tuple[np.ndarray, RestoreReport]:
     """Restore a clip held in memory, ``(n, height, width, 3)`` uint8 RGB at ``rate`` frames a second."""
     report = RestoreReport()
-    greys = [grey_small(image) for image in frames]
-    scale = frames.shape[2] / greys[0].shape[1] if len(greys) else 1.0
-    gains, corrections = _first_pass(greys, options, rate)
+    scale = frames.shape[2] / analysis_width(frames.shape[2]) if len(frames) else 1.0
+    gains, corrections = _first_pass(frames, options, rate)
     report.noise_sigma = noise_sigma(frames[:: max(1, len(frames) // 5)][:5]) if options.denoise else 0.0
     _fill_report(report, options, gains, corrections, scale, (frames.shape[2], frames.shape[1]))
     out = np.stack(
@@ -485,11 +694,11 @@ def restore_take(
     corrections = np.zeros((0, 3))
     scale = 1.0
     if options.deflicker or options.stabilise:
-        greys = (
-            grey_small(frame.image)
+        smalls = (
+            frame.image
             for frame in track(read_frames(path, width=ANALYSIS_WIDTH), f"Measuring {path.name}", total=total)
         )
-        gains, corrections = _first_pass(greys, options, float(rate))
+        gains, corrections = _first_pass(smalls, options, float(rate))
         width, height = video.display_size
         scale = width / analysis_width(width)
         _fill_report(report, options, gains, corrections, scale, video.display_size)
