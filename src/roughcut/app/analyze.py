@@ -361,8 +361,8 @@ def analysis_scenes(analysis: ProjectAnalysis) -> ProjectScenes:
         names = tuple(placed.get(scene.number, ()))
         coverage, note = None, ""
         if not names:
-            count = f"{len(scene.lines)} line" + ("s" if len(scene.lines) > 1 else "")
-            note = f"{scene_label(scene)}: no take holds any of its {count}; not cut"
+            held = "its line" if len(scene.lines) == 1 else f"any of its {len(scene.lines)} lines"
+            note = f"{scene_label(scene)}: no take holds {held}; not cut"
         else:
             try:
                 coverage = scene_coverage(analysis, scene.number, take_names=names)

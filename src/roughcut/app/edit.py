@@ -197,7 +197,7 @@ class SequenceResult:
 @dataclass(frozen=True)
 class ScenesEdit:
     """A screenplay cut scene by scene: each scene's :class:`EditResult` by its number (script
-    order), the sequence of all of them (``None`` when fewer than two scenes were cut, or when
+    order), the sequence of all of them (``None`` when the screenplay has one dialogue scene, or when
     one scene was asked for), the scenes left uncut with why (``"scene 3 (INT. ATTIC - NIGHT): …"``)
     and every other note for the user (takes placed by their name, or in no scene)."""
 
@@ -224,9 +224,10 @@ def edit_scenes(
     **options: Any,
 ) -> ScenesEdit:
     """Cut every dialogue scene of the project in ``directory`` (or only ``scene``, its number as
-    in the script) and deliver each as ``scene_<number>.*``, then, with two scenes or more, the
-    sequence of all of them in script order as ``sequence.*`` (:func:`roughcut.export.sequence.
-    sequence_timeline`), every file in ``formats`` checked as :func:`deliver` does. ``options``
+    in the script) and deliver each as ``scene_<number>.*``, then (for a screenplay of two dialogue
+    scenes or more) the sequence of all of them in script order as ``sequence.*``
+    (:func:`roughcut.export.sequence.sequence_timeline`; a scene not cut is among its report's
+    warnings), every file in ``formats`` checked as :func:`deliver` does. ``options``
     are :func:`edit_project`'s (style, weights, params, pins, pace, J/L cuts, multicam); pins name
     lines of any scene. A scene that no take covers is not cut and is named in ``uncovered``;
     ``scenes`` (a :class:`~roughcut.app.analyze.ProjectScenes`) skips the analysis."""
@@ -262,16 +263,18 @@ def edit_scenes(
             burn_in=burn_in,
             **{**_EDIT_OPTIONS, **options},
         )
+    uncovered = tuple(e.note or e.label for e in entries if e.coverage is None)
     sequence = None
-    if scene is None and len(results) > 1:
+    if scene is None and len(entries) > 1:
         from roughcut.export.sequence import sequence_timeline
 
         timeline = sequence_timeline(
-            [r.timeline for r in results.values()], name=f"{project.root.name} - all scenes"
+            [r.timeline for r in results.values()],
+            name=f"{project.root.name} - all scenes",
+            warnings=uncovered,
         )
         paths, round_trip = deliver(timeline, target, formats, burn_in=burn_in, name=SEQUENCE_NAME)
         sequence = SequenceResult(timeline, paths, round_trip)
-    uncovered = tuple(e.note or e.label for e in entries if e.coverage is None)
     notes = tuple(n for n in found.notes if n not in uncovered)
     takes = {e.number: e.takes for e in entries}
     return ScenesEdit(results, sequence, uncovered, notes, takes)

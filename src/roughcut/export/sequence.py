@@ -16,13 +16,14 @@ _FRAME_FIELDS = ("record_in", "record_out", "speech_in", "speech_out")
 
 
 def sequence_timeline(
-    timelines: Sequence[otio.schema.Timeline], *, name: str = "Sequence"
+    timelines: Sequence[otio.schema.Timeline], *, name: str = "Sequence", warnings: Sequence[str] = ()
 ) -> otio.schema.Timeline:
     """The scenes' ``timelines`` (each from :func:`roughcut.edit.to_timeline`) joined in the order
     given: each track of a kind continues the same track of the scene before, a scene's shorter
     track padded with a gap so that every scene starts on every track at once. The lines' record
     frames move with their scene; ``metadata["roughcut"]["scenes"]`` says where each scene starts
-    and how long it is (frames at the sequence's rate). All scenes must share one frame rate."""
+    and how long it is (frames at the sequence's rate); ``warnings`` (a scene not cut, say) join the
+    scenes' own, which the report lists. All scenes must share one frame rate."""
     if not timelines:
         raise RoughcutError("a sequence needs at least one scene")
     rates = {str(timeline_rate(t)) for t in timelines}
@@ -43,7 +44,7 @@ def sequence_timeline(
         "lines": [],
         "takes": [],
         "gaps": [],
-        "warnings": [],
+        "warnings": list(warnings),
         "cost": 0.0,
     }
     taken: set[str] = set()
