@@ -197,3 +197,39 @@ def test_the_lines_decide_and_the_name_breaks_a_near_tie() -> None:
     assert _placed("sc1.mov", {}, "1").by == "name"  # nothing heard: the slate
     nowhere = _placed("A001.mov", {}, None)
     assert nowhere.scene is None and "in no scene" in nowhere.note
+
+
+def test_the_room_lists_the_scenes_and_cuts_the_one_chosen(scenes_run, isolated_store: Path) -> None:
+    from roughcut.web import EditingRoom, RequestError
+    from tests.web.conftest import make_client
+
+    shutil.copy(scenes_run.store_path, isolated_store)
+    room = EditingRoom(scenes_run.project.root)
+    room.load()
+    assert room.status.state == "ready", room.status
+    with make_client(room) as client:
+        state = client.get("/api/state").json()
+        listed = [(s["number"], s["heading"], s["covered"]) for s in state["scenes"]]
+        assert listed == [
+            ("1", "INT. KITCHEN - DAY", True),
+            ("2", "EXT. GARDEN - NIGHT", True),
+            ("3", "INT. ATTIC - NIGHT", False),
+        ]
+        assert "no take holds its line" in state["scenes"][2]["note"]
+        assert state["scene"] == "1" and [t["name"] for t in state["takes"]] == list(TAKES)[:2]
+        state = client.post("/api/scene", json={"scene": "2"}).json()
+        assert state["scene"] == "2"
+        assert [(line["id"], line["take"]) for line in state["cut"]["lines"]] == [
+            ("2.1", "takes/lrwp9a.mpg"),
+            ("2.2", "takes/sc1_tk9.mpg"),
+        ]
+        assert client.get(state["takes"][1]["url"]).status_code == 200  # scene 2's second take plays
+        refused = client.post("/api/scene", json={"scene": "3"})
+        assert refused.status_code == 400 and "INT. ATTIC - NIGHT" in refused.json()["error"]
+        unknown = client.post("/api/scene", json={"scene": "7"})
+        assert unknown.status_code == 404 and "scenes: 1, 2, 3" in unknown.json()["error"]
+    with pytest.raises(RequestError):
+        room.choose_scene(None)
+    again = EditingRoom(scenes_run.project.root)  # a restarted room opens the scene left open
+    again.load()
+    assert again.status.state == "ready" and again.coverage.scene == "2"

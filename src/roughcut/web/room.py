@@ -252,14 +252,14 @@ class EditingRoom:
                 raise RequestError(entry.note or f"{entry.label}: no take covers it")
             before = (self.coverage, self.sound, self.exports)
             try:
-                self._open_scene(entry.number)
-                snapshot = self._commit(self.settings)
+                self._open_scene(entry.number)  # tabs polling the status see its progress
+                self.status = Status("ready", "Ready", 1, 1)
+                return self._commit(self.settings)
             except RoughcutError:
                 self.coverage, self.sound, self.exports = before
                 raise
             finally:
                 self.status = Status("ready", "Ready", 1, 1)
-            return snapshot
 
     # ------------------------------------------------------------------------------------------
     # Export
