@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from roughcut.app.scenes import scene_number_key
 from roughcut.edit.coverage import LineCoverage, LineInfo, SceneCoverage, TakeInfo
 from roughcut.errors import RoughcutError
 from roughcut.media import probe
@@ -292,9 +293,8 @@ def _dialogue_scene(script: Script, number: str) -> Scene:
     """The scene numbered ``number`` (as in the script, ``12A``; leading zeros and case aside) if it
     has dialogue; else an error listing the scenes that do."""
     scenes = [s for s in script.scenes if s.lines]
-    wanted = str(number).strip().lstrip("0").upper() or "0"
     for scene in scenes:
-        if (scene.number.lstrip("0").upper() or "0") == wanted:
+        if scene_number_key(scene.number) == scene_number_key(number):
             return scene
     where = script.source or "the script"
     raise RoughcutError(
@@ -338,9 +338,8 @@ class ProjectScenes:
 
     def scene(self, number: str) -> SceneEntry:
         """The scene numbered ``number`` (as in the script); an error listing the numbers else."""
-        wanted = str(number).strip().lstrip("0").upper() or "0"
         for entry in self.scenes:
-            if (entry.number.lstrip("0").upper() or "0") == wanted:
+            if scene_number_key(entry.number) == scene_number_key(number):
                 return entry
         raise RoughcutError(
             f"no scene {number!r} with dialogue; scenes: {', '.join(e.number for e in self.scenes) or 'none'}"

@@ -43,15 +43,21 @@ class SceneMatch:
     note: str = ""
 
 
+def scene_number_key(number: str) -> str:
+    """A scene number as compared: ``"02"`` and ``"2"`` name one scene, and so do ``"12a"`` and
+    ``"12A"``."""
+    return str(number).strip().lstrip("0").upper() or "0"
+
+
 def scene_hint(take_name: str, scene_numbers: Iterable[str]) -> str | None:
     """The scene a take's path names (the file name first, then its folders, innermost first), if
     it is one of ``scene_numbers`` (compared without leading zeros, case-insensitively)."""
-    known = {number.lstrip("0").upper() or "0": number for number in scene_numbers}
+    known = {scene_number_key(number): number for number in scene_numbers}
     parts = PurePosixPath(take_name.replace("\\", "/")).parts
     for part in reversed(parts):
         stem = PurePosixPath(part).stem if part == parts[-1] else part
         for found in SCENE_IN_NAME.finditer(stem):
-            number = found.group(1).lstrip("0").upper() or "0"
+            number = scene_number_key(found.group(1))
             if number in known:
                 return known[number]
     return None
