@@ -233,3 +233,28 @@ def test_the_room_lists_the_scenes_and_cuts_the_one_chosen(scenes_run, isolated_
     again = EditingRoom(scenes_run.project.root)  # a restarted room opens the scene left open
     again.load()
     assert again.status.state == "ready" and again.coverage.scene == "2"
+
+
+def _timeline(rate: str, picture: int, sound: int) -> otio.schema.Timeline:
+    """A scene's timeline of ``picture`` and ``sound`` frames (gaps) with one line, at ``rate``."""
+    timeline = otio.schema.Timeline()
+    line = {"id": "1.1", "record_in": 0, "record_out": picture, "speech_in": 1, "speech_out": picture - 1}
+    timeline.metadata["roughcut"] = {"frame_rate": rate, "scene": "1", "lines": [line]}
+    for kind, frames in ((otio.schema.TrackKind.Video, picture), (otio.schema.TrackKind.Audio, sound)):
+        track = otio.schema.Track(kind=kind)
+        length = otio.opentime.RationalTime(frames, float(rate))
+        track.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(duration=length)))
+        timeline.tracks.append(track)
+    return timeline
+
+
+def test_the_sequence_keeps_picture_and_sound_together_and_refuses_two_rates() -> None:
+    from roughcut.errors import RoughcutError
+    from roughcut.export.sequence import sequence_timeline
+
+    joined = sequence_timeline([_timeline("25", 10, 7), _timeline("25", 7, 9)])
+    assert [round(t.duration().value) for t in joined.tracks] == [19, 19]  # each scene starts on both
+    assert [line["record_in"] for line in joined.metadata["roughcut"]["lines"]] == [0, 10]
+    assert [s["record_in"] for s in joined.metadata["roughcut"]["scenes"]] == [0, 10]
+    with pytest.raises(RoughcutError, match="different frame rates"):
+        sequence_timeline([_timeline("25", 10, 10), _timeline("24", 7, 7)])

@@ -21,7 +21,7 @@ from roughcut.edit.editor import edit_scene
 from roughcut.edit.multicam import switch_multicam
 from roughcut.edit.styles import styles_from_config
 from roughcut.edit.timeline import SyncedSound, to_timeline
-from roughcut.errors import ConfigError
+from roughcut.errors import ConfigError, RoughcutError
 from roughcut.project import Project
 
 
@@ -264,18 +264,22 @@ def edit_scenes(
             **{**_EDIT_OPTIONS, **options},
         )
     uncovered = tuple(e.note or e.label for e in entries if e.coverage is None)
-    sequence = None
+    sequence, problems = None, []
     if scene is None and len(entries) > 1:
         from roughcut.export.sequence import sequence_timeline
 
-        timeline = sequence_timeline(
-            [r.timeline for r in results.values()],
-            name=f"{project.root.name} - all scenes",
-            warnings=uncovered,
-        )
-        paths, round_trip = deliver(timeline, target, formats, burn_in=burn_in, name=SEQUENCE_NAME)
-        sequence = SequenceResult(timeline, paths, round_trip)
-    notes = tuple(n for n in found.notes if n not in uncovered)
+        try:
+            timeline = sequence_timeline(
+                [r.timeline for r in results.values()],
+                name=f"{project.root.name} - all scenes",
+                warnings=uncovered,
+            )
+        except RoughcutError as exc:  # scenes at different rates: each scene stands, the sequence not
+            problems.append(f"no sequence of all scenes: {exc}")
+        else:
+            paths, round_trip = deliver(timeline, target, formats, burn_in=burn_in, name=SEQUENCE_NAME)
+            sequence = SequenceResult(timeline, paths, round_trip)
+    notes = tuple(n for n in found.notes if n not in uncovered) + tuple(problems)
     takes = {e.number: e.takes for e in entries}
     return ScenesEdit(results, sequence, uncovered, notes, takes)
 
