@@ -100,15 +100,19 @@ def shared_client(shared_room: EditingRoom) -> Iterator:
 @pytest.fixture
 def gap_room(web_project: Path, monkeypatch: pytest.MonkeyPatch) -> EditingRoom:
     """The demo with line 1.5 in no take (as when alignment cannot find it): the cut has a gap."""
+    from dataclasses import replace
+
     from roughcut.edit import SceneCoverage
     from roughcut.web import room as room_module
 
-    real = room_module.load_coverage
+    real = room_module.load_scenes
 
-    def without_1_5(project_dir, **kwargs) -> SceneCoverage:  # type: ignore[no-untyped-def]
-        full = real(project_dir, **kwargs)
+    def without_1_5(project_dir, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(project_dir, **kwargs)
+        full = found.scenes[0].coverage
         kept = {key: value for key, value in full.coverage.items() if key[0] != "1.5"}
-        return SceneCoverage(full.scene, full.lines, full.takes, kept, full.characters)
+        holey = SceneCoverage(full.scene, full.lines, full.takes, kept, full.characters)
+        return replace(found, scenes=(replace(found.scenes[0], coverage=holey),))
 
-    monkeypatch.setattr(room_module, "load_coverage", without_1_5)
+    monkeypatch.setattr(room_module, "load_scenes", without_1_5)
     return _loaded(web_project)

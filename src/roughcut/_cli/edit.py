@@ -1,4 +1,5 @@
-"""``roughcut edit``: cut a dialogue scene by editing idioms and deliver it to every editing system."""
+"""``roughcut edit``: cut every dialogue scene (or one, ``--scene N``) by editing idioms and deliver
+each, plus the sequence of all scenes, to every editing system."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ def _pace(value: str | None) -> str | float | None:
 
 @click.command()
 @click.argument("project", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--scene", help="Cut only this scene (its number as in the script, e.g. 2 or 12A).")
 @click.option(
     "--style",
     help="A named style (default, paper, dramatic, fast, slow, reactive, wide, or roughcut.toml's).",
@@ -140,6 +142,7 @@ def _pace(value: str | None) -> str | float | None:
 )
 def edit(  # type: ignore[no-untyped-def]
     project,
+    scene,
     style,
     idioms,
     params,
@@ -158,14 +161,16 @@ def edit(  # type: ignore[no-untyped-def]
     dialogue_take,
     out,
 ) -> None:
-    """Cut the dialogue scene in PROJECT and write timelines, subtitles, a report and a preview."""
-    from roughcut.app import edit_project
+    """Cut every dialogue scene in PROJECT (or only --scene N) and write timelines, subtitles, a
+    report and a preview per scene, and the sequence of all scenes in script order."""
+    from roughcut.app import edit_scenes
 
     chosen = list(formats or EXPORTS)
     if no_preview and "mp4" in chosen:
         chosen.remove("mp4")
-    result = edit_project(
+    result = edit_scenes(
         project,
+        scene=scene,
         style=style,
         weights=_pairs(idioms, "--idiom"),
         params=_params(params),
@@ -188,21 +193,41 @@ def edit(  # type: ignore[no-untyped-def]
             else None
         ),
     )
-    print_cut(result)
-    _say_takes_left_out(project, result)
+    print_scenes(result)
+    if scene is None:
+        _say_takes_left_out(project, result)
+
+
+def print_scenes(result) -> None:  # type: ignore[no-untyped-def]
+    """Every scene's cut (:func:`print_cut`), the scenes not cut and why, notes on where takes were
+    placed, and the sequence's files."""
+    for edit in result.scenes.values():
+        print_cut(edit)
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    for uncovered in result.uncovered:
+        console.print(f"[yellow]warning:[/yellow] {uncovered}", highlight=False)
+    if result.sequence is not None:
+        console.print(f"Sequence of scenes {', '.join(result.scenes)}:")
+        print_files(result.sequence)
 
 
 def _say_takes_left_out(project_dir: Path, result) -> None:  # type: ignore[no-untyped-def]
-    """A warning per take of the project that is not in the cut's coverage (it could not be read)."""
+    """A warning per take of the project that is in no scene's cut coverage (it could not be read,
+    or no scene's lines were found in it)."""
     from roughcut.project import Project
 
     project = Project.open(project_dir)
-    used = {Path(t["path"]).resolve() for t in result.timeline.metadata.get("roughcut", {}).get("takes", [])}
+    used = {
+        Path(t["path"]).resolve()
+        for edit in result.scenes.values()
+        for t in edit.timeline.metadata.get("roughcut", {}).get("takes", [])
+    }
     for take in project.takes:
         if take.resolve() not in used:
             console.print(
                 f"[yellow]warning:[/yellow] {project.take_name(take)}: left out of the cut (it could not "
-                "be read or analysed; `roughcut analyze` says why)",
+                "be read or analysed, or holds no scene's lines; `roughcut analyze` says why)",
                 highlight=False,
             )
 
@@ -225,6 +250,11 @@ def print_cut(result) -> None:  # type: ignore[no-untyped-def]
     )
     for warning in cut.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    print_files(result)
+
+
+def print_files(result) -> None:  # type: ignore[no-untyped-def]
+    """The files written and the read-back check of an ``EditResult`` or ``SequenceResult``."""
     for fmt, path in result.paths.items():
         console.print(f"  {fmt}: {path}")
     for fmt, problems in result.round_trip.items():

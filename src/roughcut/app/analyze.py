@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from roughcut.app.scenes import scene_number_key
 from roughcut.edit.coverage import LineCoverage, LineInfo, SceneCoverage, TakeInfo
 from roughcut.errors import RoughcutError
 from roughcut.media import probe
 from roughcut.project import Project
-from roughcut.script.model import Script
+from roughcut.script.model import Scene, Script
 from roughcut.store import Store
 
 
@@ -207,22 +209,29 @@ def _speaker_confidence(row) -> float | None:
     return 1.0 if row.visual_speaker == row.speaker_person else 0.0
 
 
-def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> SceneCoverage:
-    """The editor's input for ``scene`` (its number; default: the first scene with dialogue).
+def scene_coverage(
+    analysis: ProjectAnalysis, scene: str | None = None, *, take_names: Iterable[str] | None = None
+) -> SceneCoverage:
+    """The editor's input for ``scene`` (its number as in the script; default: the first scene with
+    dialogue that has takes) from the takes named ``take_names`` (default: those :func:`~roughcut.app.scenes.
+    match_takes_to_scenes` places in it).
 
     Each take's framing is the shot size vision found most often while the scene's lines are said;
     its people are the characters mapped to the persons it shows. A line's coverage in a take comes
     from its best-aligned performance; frames are exact at the take's rate (start rounded down, end
-    rounded up).
+    rounded up). An unknown scene is an error that lists the scenes with dialogue.
     """
+    from roughcut.app.scenes import match_takes_to_scenes, takes_by_scene
+
     scenes = [s for s in analysis.script.scenes if s.lines]
     if not scenes:
         raise RoughcutError(f"{analysis.script.source or 'the script'}: no dialogue")
-    chosen = next((s for s in scenes if s.number == scene), None) if scene else scenes[0]
-    if chosen is None:
-        raise RoughcutError(
-            f"no scene {scene!r} with dialogue; scenes: {', '.join(s.number for s in scenes)}"
-        )
+    placed = takes_by_scene(match_takes_to_scenes(analysis.script, analysis.alignments))
+    if scene is None:
+        chosen = next((s for s in scenes if placed.get(s.number)), scenes[0])
+    else:
+        chosen = _dialogue_scene(analysis.script, scene)
+    wanted = set(placed.get(chosen.number, []) if take_names is None else take_names)
     line_ids = {line.id for line in chosen.lines}
     lines = tuple(
         LineInfo(
@@ -238,7 +247,7 @@ def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> Scene
     coverage: dict[tuple[str, str], LineCoverage] = {}
     for take, alignment in analysis.alignments.items():
         vision = analysis.visions.get(take)
-        if vision is None or alignment.problem:
+        if vision is None or alignment.problem or take not in wanted:
             continue
         rows = {row.line_id: row for row in analysis.visibility.get(take, ()) if row.line_id in line_ids}
         named = {
@@ -296,8 +305,9 @@ def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> Scene
                 ),
             )
     if not takes:
+        said = "; ".join(analysis.problems)
         raise RoughcutError(
-            f"{analysis.project.root}: no take could be analysed; " + "; ".join(analysis.problems)
+            f"{analysis.project.root}: no take covers {scene_label(chosen)}" + (f"; {said}" if said else "")
         )
     return SceneCoverage(
         scene=chosen.number,
@@ -308,15 +318,136 @@ def scene_coverage(analysis: ProjectAnalysis, scene: str | None = None) -> Scene
     )
 
 
-def project_coverage(directory: str | Path, *, store: Store | None = None) -> SceneCoverage:
-    """Analyse the project in ``directory`` (cached) and return its first dialogue scene's coverage.
+def scene_label(scene: Scene) -> str:
+    """``scene 2 (EXT. GARDEN - NIGHT)``: a scene by its number and heading, for messages."""
+    return f"scene {scene.number}" + (f" ({scene.heading})" if scene.heading else "")
 
-    A project whose ``roughcut.toml`` says ``coverage = "truth"`` is edited from its ``truth.json``
-    instead (the demo's ground truth, or coverage logged by hand), without analysing the takes.
+
+def _dialogue_scene(script: Script, number: str) -> Scene:
+    """The scene numbered ``number`` (as in the script, ``12A``; leading zeros and case aside) if it
+    has dialogue; else an error listing the scenes that do."""
+    scenes = [s for s in script.scenes if s.lines]
+    for scene in scenes:
+        if scene_number_key(scene.number) == scene_number_key(number):
+            return scene
+    where = script.source or "the script"
+    raise RoughcutError(
+        f"{where}: no scene {number!r} with dialogue; scenes: {', '.join(s.number for s in scenes) or 'none'}"
+    )
+
+
+@dataclass(frozen=True)
+class SceneEntry:
+    """A dialogue scene of the screenplay and what covers it: its ``takes`` (names) and their
+    ``coverage`` (``None`` when no take holds any of its lines; ``note`` says why)."""
+
+    number: str
+    heading: str
+    lines: int
+    takes: tuple[str, ...]
+    coverage: SceneCoverage | None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"scene {self.number}" + (f" ({self.heading})" if self.heading else "")
+
+
+@dataclass(frozen=True)
+class ProjectScenes:
+    """Every dialogue scene of a project in script order with its coverage, where each take was
+    placed (:class:`~roughcut.app.scenes.SceneMatch`, by take) and notes for the user (takes placed
+    by name or in no scene, scenes without coverage)."""
+
+    scenes: tuple[SceneEntry, ...]
+    matches: Mapping[str, Any]
+    notes: tuple[str, ...] = ()
+
+    def covered(self) -> list[SceneCoverage]:
+        """The coverage of every scene that has some, in script order."""
+        return [entry.coverage for entry in self.scenes if entry.coverage is not None]
+
+    def uncovered(self) -> list[SceneEntry]:
+        return [entry for entry in self.scenes if entry.coverage is None]
+
+    def scene(self, number: str) -> SceneEntry:
+        """The scene numbered ``number`` (as in the script); an error listing the numbers else."""
+        for entry in self.scenes:
+            if scene_number_key(entry.number) == scene_number_key(number):
+                return entry
+        raise RoughcutError(
+            f"no scene {number!r} with dialogue; scenes: {', '.join(e.number for e in self.scenes) or 'none'}"
+        )
+
+
+def analysis_scenes(analysis: ProjectAnalysis) -> ProjectScenes:
+    """Every dialogue scene of ``analysis``'s script with the coverage of the takes placed in it."""
+    from roughcut.app.scenes import match_takes_to_scenes, takes_by_scene
+
+    matches = match_takes_to_scenes(analysis.script, analysis.alignments)
+    placed = takes_by_scene(matches)
+    notes = [match.note for match in matches.values() if match.note]
+    entries = []
+    for scene in analysis.script.scenes:
+        if not scene.lines:
+            continue
+        names = tuple(placed.get(scene.number, ()))
+        coverage, note = None, ""
+        if not names:
+            held = "its line" if len(scene.lines) == 1 else f"any of its {len(scene.lines)} lines"
+            note = f"{scene_label(scene)}: no take holds {held}; not cut"
+        else:
+            try:
+                coverage = scene_coverage(analysis, scene.number, take_names=names)
+            except RoughcutError as exc:
+                note = f"{scene_label(scene)}: not cut ({exc})"
+            if coverage is not None and not coverage.coverage:
+                coverage = None
+                note = f"{scene_label(scene)}: its takes ({', '.join(names)}) hold none of its lines; not cut"
+        if note:
+            notes.append(note)
+        entries.append(SceneEntry(scene.number, scene.heading, len(scene.lines), names, coverage, note))
+    if not entries:
+        raise RoughcutError(f"{analysis.script.source or 'the script'}: no dialogue")
+    return ProjectScenes(tuple(entries), matches, tuple(notes))
+
+
+def project_scenes(directory: str | Path, *, store: Store | None = None) -> ProjectScenes:
+    """Analyse the project in ``directory`` (cached) and return every dialogue scene's coverage.
+
+    A project whose ``roughcut.toml`` says ``coverage = "truth"`` has the one scene of its
+    ``truth.json`` (the demo's ground truth, or coverage logged by hand), without analysing the takes.
     """
     project = Project.open(directory)
     if project.config.coverage == "truth":  # roughcut.config checked it is "analysis" or "truth"
         from roughcut.edit.coverage import coverage_from_demo_truth
 
-        return coverage_from_demo_truth(project.root)
-    return scene_coverage(analyze_project(project, store=store))
+        coverage = coverage_from_demo_truth(project.root)
+        heading = ""
+        if project.script is not None:
+            from roughcut.script import read_script
+
+            script = read_script(project.script)
+            heading = next((s.heading for s in script.scenes if s.number == coverage.scene), "")
+        entry = SceneEntry(
+            coverage.scene, heading, len(coverage.lines), tuple(t.name for t in coverage.takes), coverage
+        )
+        return ProjectScenes((entry,), {})
+    return analysis_scenes(analyze_project(project, store=store))
+
+
+def project_coverage(
+    directory: str | Path, *, store: Store | None = None, scene: str | None = None
+) -> SceneCoverage:
+    """The coverage of one scene of the project in ``directory`` (its number as in the script;
+    default: the first dialogue scene with coverage), analysed as :func:`project_scenes` does."""
+    scenes = project_scenes(directory, store=store)
+    if scene is not None:
+        entry = scenes.scene(scene)
+        if entry.coverage is None:
+            raise RoughcutError(entry.note or f"{entry.label}: no coverage")
+        return entry.coverage
+    covered = scenes.covered()
+    if not covered:
+        raise RoughcutError(f"{Path(directory)}: no scene has coverage; " + "; ".join(scenes.notes))
+    return covered[0]

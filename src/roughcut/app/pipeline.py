@@ -16,20 +16,26 @@ from roughcut.project import Project
 
 #: ``observe(step, value)``: told of each step as it ends, for a door to show it: ``"ingest"``
 #: (the :class:`PipelineResult` so far: project and ingest report), ``"problem"`` (a line of
-#: text), ``"truth"`` (the alignment checked against a demo's ground truth), ``"analysis"`` (the
-#: ``ProjectAnalysis``) and ``"edit"`` (the ``EditResult``).
+#: text: a take placed by its name or in no scene, a scene no take covers), ``"truth"`` (the
+#: alignment checked against a demo's ground truth), ``"analysis"`` (the ``ProjectAnalysis``),
+#: ``"edit"`` (each scene's ``EditResult``, in script order) and ``"sequence"`` (the
+#: ``SequenceResult`` of all scenes, when two or more were cut).
 Observer = Callable[[str, Any], None]
 
 
 @dataclass
 class PipelineResult:
-    """What a run made: the ingest report, the analysis, the cut, and the files written, by label."""
+    """What a run made: the ingest report, the analysis, the cut of every scene (``edit`` is the
+    first scene's), the sequence of all scenes, and the files written, by label: the first scene's
+    by format (``"fcp7"``), the others' as ``"scene 2 fcp7"`` and the sequence's as
+    ``"sequence fcp7"``."""
 
     project: Project
     ingest: IngestReport
     analysis: Any = None  # roughcut.app.analyze.ProjectAnalysis
     truth_report: Any = None  # roughcut.speech.align.TruthReport, for the demo
-    edit: Any = None  # roughcut.app.edit.EditResult
+    edit: Any = None  # roughcut.app.edit.EditResult of the first scene cut
+    scenes: Any = None  # roughcut.app.edit.ScenesEdit: every scene, the sequence, what was not cut
     outputs: dict[str, Path] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -45,8 +51,8 @@ def run_pipeline(
 
     The cut and its deliverables go into ``out_dir`` (default: the project's output folder).
     """
-    from roughcut.app.analyze import analyze_project, scene_coverage
-    from roughcut.app.edit import edit_project
+    from roughcut.app.analyze import analysis_scenes, analyze_project
+    from roughcut.app.edit import edit_scenes
 
     tell = observe or (lambda step, value: None)
     project = Project.open(directory)
@@ -69,10 +75,26 @@ def run_pipeline(
         tell("truth", result.truth_report)
     tell("analysis", analysis)
 
-    coverage = scene_coverage(analysis)
-    edit = edit_project(project.root, coverage=coverage, out_dir=out_dir)
-    result.edit = edit
-    result.outputs.update(edit.paths)
-    result.problems += [f"{fmt}: {error}" for fmt, errors in edit.round_trip.items() for error in errors]
-    tell("edit", edit)
+    edited = edit_scenes(project.root, scenes=analysis_scenes(analysis), out_dir=out_dir)
+    result.scenes = edited
+    for note in (*edited.notes, *edited.uncovered):
+        result.problems.append(note)
+        tell("problem", note)
+    for number, edit in edited.scenes.items():
+        first = result.edit is None
+        result.edit = edit if first else result.edit
+        label = "" if first else f"scene {number} "
+        result.outputs.update({f"{label}{fmt}": path for fmt, path in edit.paths.items()})
+        result.problems += [
+            f"{label}{fmt}: {error}" for fmt, errors in edit.round_trip.items() for error in errors
+        ]
+        tell("edit", edit)
+    if edited.sequence is not None:
+        result.outputs.update({f"sequence {fmt}": path for fmt, path in edited.sequence.paths.items()})
+        result.problems += [
+            f"sequence {fmt}: {error}"
+            for fmt, errors in edited.sequence.round_trip.items()
+            for error in errors
+        ]
+        tell("sequence", edited.sequence)
     return result

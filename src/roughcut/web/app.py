@@ -7,6 +7,7 @@ Routes:
 * ``GET /api/state`` everything the page shows (:meth:`EditingRoom.snapshot`).
 * ``POST /api/settings`` ``{style, weights, params, pace, j_cut_frames, l_cut_frames}`` → new state.
 * ``POST /api/pin`` ``{line, take}`` (``take: null`` unpins) → new state; ``POST /api/reset``.
+* ``POST /api/scene`` ``{scene: number}`` → the state with that scene being edited.
 * ``POST /api/export`` ``{formats: [...]}`` → the files written into the project's output folder.
 * ``GET /media/takes/{n}`` a take's file (HTTP ranges, so the player can seek);
   ``GET /media/thumb?take=n[&line=id]`` a thumbnail; ``GET /files/{name}`` a file roughcut made in
@@ -202,6 +203,12 @@ def create_app(project_dir: str | Path, *, room: EditingRoom | None = None) -> S
             raise RequestError('give {"line": id, "take": name} (take null to unpin)')
         return _json(await run_in_threadpool(room.pin, body["line"], body["take"]))
 
+    async def scene(request: Request) -> Response:
+        body = await _body(request)
+        if "scene" not in body:
+            raise RequestError('give {"scene": number}, a number from the state\'s scenes')
+        return _json(await run_in_threadpool(room.choose_scene, body["scene"]))
+
     async def reset(request: Request) -> Response:
         return _json(await run_in_threadpool(room.reset))
 
@@ -235,6 +242,7 @@ def create_app(project_dir: str | Path, *, room: EditingRoom | None = None) -> S
         Route("/api/settings", settings, methods=["POST"]),
         Route("/api/pin", pin, methods=["POST"]),
         Route("/api/reset", reset, methods=["POST"]),
+        Route("/api/scene", scene, methods=["POST"]),
         Route("/api/export", export, methods=["POST"]),
         Route("/media/takes/{index}", take),
         Route("/media/thumb", thumb),

@@ -1,10 +1,11 @@
-"""Where the editing room gets a project's coverage from: the one place to change when the real
-analysis (speech alignment + vision) takes over from the demo's ground truth."""
+"""Where the editing room gets a project's scenes and their coverage from: the application's
+:func:`roughcut.app.project_scenes` (the real analysis, or a ``truth.json``), with progress."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from roughcut.edit import SceneCoverage
 
@@ -12,15 +13,27 @@ from roughcut.edit import SceneCoverage
 ProgressCallback = Callable[[str, int, int], None]
 
 
-def load_coverage(project_dir: str | Path, *, progress: ProgressCallback | None = None) -> SceneCoverage:
-    """The scene coverage of the project in ``project_dir`` (what each take shows, when each line is
-    said in it): the project's analysis (speech alignment, vision, text; cached in the store, so a
-    project ``roughcut demo`` or ``roughcut analyze`` has seen opens at once), or its ``truth.json``
-    where ``roughcut.toml`` says ``coverage = "truth"``."""
-    from roughcut.app import project_coverage
+def load_scenes(project_dir: str | Path, *, progress: ProgressCallback | None = None) -> Any:
+    """Every dialogue scene of the project in ``project_dir`` with its coverage (a
+    :class:`roughcut.app.ProjectScenes`): the project's analysis (speech alignment, vision, text;
+    cached in the store, so a project ``roughcut demo`` or ``roughcut analyze`` has seen opens at
+    once), or its ``truth.json`` where ``roughcut.toml`` says ``coverage = "truth"``."""
+    from roughcut.app import project_scenes
 
     report = progress or (lambda stage, done, total: None)
     report("Analysing the takes", 0, 1)
-    coverage = project_coverage(Path(project_dir))
+    scenes = project_scenes(Path(project_dir))
     report("Analysing the takes", 1, 1)
-    return coverage
+    return scenes
+
+
+def load_coverage(project_dir: str | Path, *, progress: ProgressCallback | None = None) -> SceneCoverage:
+    """The first covered scene's coverage (what each take shows, when each line is said in it), as
+    :func:`load_scenes` finds it."""
+    from roughcut.errors import RoughcutError
+
+    scenes = load_scenes(project_dir, progress=progress)
+    covered = scenes.covered()
+    if not covered:
+        raise RoughcutError(f"{project_dir}: no scene has coverage; " + "; ".join(scenes.notes))
+    return covered[0]

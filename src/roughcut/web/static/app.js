@@ -167,10 +167,12 @@ function human(name) {
 }
 
 function show(next) {
+  const sceneChanged = state !== null && state.scene !== next.scene;
   state = next;
+  if (sceneChanged) player.clear();  // take numbers are the scene's
   document.body.dataset.version = String(state.version);
   $("project").textContent = state.project;
-  $("scene").textContent = `scene ${state.scene}`;
+  renderScenes();
   renderFacts();
   renderControls();
   renderScript();
@@ -178,6 +180,19 @@ function show(next) {
   renderTimeline();
   renderExports();
   player.setCut(state.cut);
+}
+
+function renderScenes() {
+  // Every dialogue scene of the screenplay; a scene no take covers is listed, and cannot be chosen.
+  const scenes = state.scenes && state.scenes.length ? state.scenes : [{ number: state.scene, heading: "", covered: true }];
+  const menu = $("scene");
+  menu.replaceChildren(...scenes.map((scene) => el("option", {
+    value: scene.number,
+    text: `scene ${scene.number}` + (scene.heading ? ` · ${scene.heading}` : "") + (scene.covered ? "" : " (no coverage)"),
+    disabled: !scene.covered,
+    ...(scene.note ? { title: scene.note } : {}),
+  })));
+  menu.value = state.scene;
 }
 
 function renderFacts() {
@@ -379,6 +394,18 @@ const player = {
     return video;
   },
 
+  clear() {
+    for (const video of this.videos.values()) {
+      video.pause();
+      video.removeAttribute("src");
+      video.load();
+      video.remove();
+    }
+    this.videos.clear();
+    this.active = -1;
+    this.t = 0;
+  },
+
   trim(keep) {
     for (const [index, video] of this.videos) {
       if (this.videos.size <= MAX_VIDEOS) break;
@@ -537,6 +564,7 @@ function wireControls() {
     });
   }
   $("reset").addEventListener("click", () => change("/api/reset", {}));
+  $("scene").addEventListener("change", (event) => change("/api/scene", { scene: event.target.value }));
   $("play").addEventListener("click", () => (player.playing ? player.pause() : player.play()));
   $("timeline").addEventListener("click", (event) => {
     const box = $("timeline").getBoundingClientRect();
