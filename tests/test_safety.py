@@ -350,7 +350,7 @@ def test_edit_says_which_takes_it_left_out(demo_project: Path, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     left_out = [line for line in result.output.splitlines() if "left out of the cut" in line]
     assert left_out == [
-        "warning: takes/C01 nora's take.mp4: left out of the cut (it could not be read or analysed; "
-        "`roughcut analyze` says why)"
+        "warning: takes/C01 nora's take.mp4: left out of the cut (it could not be read or analysed, "
+        "or holds no scene's lines; `roughcut analyze` says why)"
     ]
     assert (project / "roughcut_out" / "scene_1.edl").is_file()
