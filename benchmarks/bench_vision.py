@@ -118,7 +118,7 @@ def _stages_child(path: str, fps: float, width: int, cores: list[int], out) -> N
 
     active_speaker._session()
     identity.face_embedder()
-    if len(cores) < take.OPENCV_THREADS_FROM_CORES:  # as analyze_take runs it
+    if len(cores) < getattr(take, "OPENCV_THREADS_FROM_CORES", 0):  # as analyze_take runs it
         import cv2
 
         cv2.setNumThreads(1)
