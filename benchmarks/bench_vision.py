@@ -91,9 +91,8 @@ def _child(task: str, path: str, fps: float, width: int, cores: list[int], out) 
         import scipy.optimize  # noqa: F401
         import webrtcvad  # noqa: F401
     if task == "no-speaker-model":
-        import roughcut.vision.take as take
-
-        take.decide_speakers = lambda path, tracks, **_: (list(tracks), [])
+        # The registry resolves "roughcut.vision.active_speaker:decide_speakers" on first use.
+        active_speaker.decide_speakers = lambda path, tracks, **_: (list(tracks), [])
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start, cpu = time.perf_counter(), _cpu_seconds()
     if task == "plain":
@@ -119,6 +118,10 @@ def _stages_child(path: str, fps: float, width: int, cores: list[int], out) -> N
 
     active_speaker._session()
     identity.face_embedder()
+    if len(cores) < getattr(take, "OPENCV_THREADS_FROM_CORES", 0):  # as analyze_take runs it
+        import cv2
+
+        cv2.setNumThreads(1)
     import scipy.ndimage
     import scipy.optimize  # noqa: F401
 

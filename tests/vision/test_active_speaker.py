@@ -267,3 +267,29 @@ def test_crops_follow_the_track_where_a_voice_starts_late(
     assert len(seen) == scored.sum()
     # The crop's upper part lies inside the square at every scored frame.
     assert min(float(crop[: CROP_PX * 2 // 3].mean()) for crop in seen) > 200
+
+
+def test_scores_do_not_depend_on_the_thread_count(media_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model runs single-threaded on two cores (less CPU): its scores on a real GRID clip are
+    those of two and four intra-op threads."""
+    import onnxruntime
+
+    from roughcut.vision import active_speaker
+
+    frames, sound = _read_clip(media_dir / "grid" / "bbaf2n.mpg")
+    rows, cols = frames[0].shape[:2]
+    box = (0.3 * cols, 0.2 * rows, 0.4 * cols, 0.5 * rows)  # GRID's speaker sits in the middle
+    crops = np.stack([crop_face(picture.mean(axis=2).astype(np.uint8), box) for picture in frames[:75]])
+    features = mfcc(sound[: 3 * 16000] * 32768)
+    found = []
+    for threads in (1, 2, 4):
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        session = onnxruntime.InferenceSession(
+            str(active_speaker.MODEL_PATH), options, providers=["CPUExecutionProvider"]
+        )
+        monkeypatch.setattr(active_speaker, "_session", lambda session=session: session)
+        found.append(active_speaker.model_scores(features, crops))
+    assert np.ptp(found[0]) > 1.0  # a real verdict, not a constant
+    np.testing.assert_allclose(found[0], found[1], atol=1e-4)
+    np.testing.assert_allclose(found[0], found[2], atol=1e-4)

@@ -162,7 +162,10 @@ def _session():
 
     options = onnxruntime.SessionOptions()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    options.intra_op_num_threads = max(1, min(cores, 4))
+    # One thread on two cores or fewer: the model already runs beside the decode (and the identity
+    # embeddings) on its own thread, and a second intra-op thread there cost about 15 % more CPU of
+    # the whole vision pass for no gain in wall time (``benchmarks/bench_vision.py``).
+    options.intra_op_num_threads = 1 if cores <= 2 else min(cores, 4)
     options.inter_op_num_threads = 1
     # Idle threads sleep instead of spinning: on a loaded machine spinning costs a fifth more CPU.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
