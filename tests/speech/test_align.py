@@ -89,7 +89,8 @@ def test_pickup_finds_only_the_lines_it_holds(demo_project, demo_truth, demo_lin
     # Every line but one within 100 ms. The demo's voices vary between builds, and a cut into the
     # take makes its first lines harder: fresh clones put line 1.5's end 140 ms early once and line
     # 1.6's start 580 ms early (and 1.5's end 140 ms) another time, a known weakness of aligning a
-    # pickup (the closing note of 2026-12-01); at most one line may be off, by at most 0.6 s.
+    # pickup (the closing note of 2026-12-01): at most two lines past 100 ms, one of them past
+    # 250 ms, none past 0.6 s.
     late = [c for c in report.lines if c.worst_s > 0.1]
     assert len(late) <= 2 and sum(c.worst_s > 0.25 for c in late) <= 1, late
     assert all(c.worst_s <= 0.6 for c in report.lines), report.lines
