@@ -67,3 +67,38 @@ def write_audio(path: Path, samples: np.ndarray, *, rate: int = 48000, codec: st
         stream.layout = "mono"
         encode_audio(out, stream, samples)
     return path
+
+
+def write_take(
+    path: Path,
+    frames: Sequence[np.ndarray],
+    samples: np.ndarray,
+    *,
+    sample_rate: int,
+    frame_rate: Fraction,
+    options: dict[str, str] | None = None,
+) -> Path:
+    """Write RGB ``frames`` (H.264, ``frame_rate`` per second, x264 ``options``) and mono ``samples``
+    (AAC at ``sample_rate`` Hz) to the MP4 ``path``: a take made from real pictures and sound."""
+    height, width = frames[0].shape[:2]
+    with av.open(str(path), "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=frame_rate)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"preset": "ultrafast", **(options or {})}
+        audio = out.add_stream("aac", rate=sample_rate)
+        audio.layout = "mono"
+        for i, image in enumerate(frames):
+            picture = av.VideoFrame.from_ndarray(image, format="rgb24")
+            picture.pts = i
+            out.mux(video.encode(picture))
+        out.mux(video.encode())
+        samples = np.asarray(samples, np.float32)
+        for k in range(0, len(samples), 1024):
+            chunk = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(samples[None, k : k + 1024]), format="fltp", layout="mono"
+            )
+            chunk.sample_rate = sample_rate
+            chunk.pts = k
+            out.mux(audio.encode(chunk))
+        out.mux(audio.encode())
+    return path

@@ -18,7 +18,6 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 import webrtcvad
@@ -26,6 +25,7 @@ from scipy.signal import resample_poly
 
 from roughcut.edit.coverage import LineCoverage, LineInfo, SceneCoverage, TakeInfo, text_intensity
 from roughcut.media import read_audio, read_frames
+from tests.synthetic import write_take
 
 RATE = Fraction(25)
 WIDTH, HEIGHT = 640, 360
@@ -131,7 +131,14 @@ def build_grid_scene(grid: Path, out: Path) -> SceneCoverage:
                 speech_rate=len(line.words) / float((last - first) / RATE),
             )
         path = out / name
-        _encode(path, frames_out, np.concatenate(sound_out))
+        write_take(
+            path,
+            frames_out,
+            np.concatenate(sound_out),
+            sample_rate=SAMPLE_RATE,
+            frame_rate=RATE,
+            options={"crf": "26", "g": "25"},
+        )
         takes.append(
             TakeInfo(
                 name=name,
@@ -148,25 +155,3 @@ def build_grid_scene(grid: Path, out: Path) -> SceneCoverage:
             )
         )
     return SceneCoverage("G", lines, tuple(takes), coverage, characters=("ADAM", "BETH"))
-
-
-def _encode(path: Path, frames: list[np.ndarray], sound: np.ndarray) -> None:
-    with av.open(str(path), "w", format="mp4") as out:
-        video = out.add_stream("libx264", rate=RATE)
-        video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        video.options = {"preset": "ultrafast", "crf": "26", "g": "25"}
-        audio = out.add_stream("aac", rate=SAMPLE_RATE)
-        audio.layout = "mono"
-        for i, image in enumerate(frames):
-            picture = av.VideoFrame.from_ndarray(image, format="rgb24")
-            picture.pts = i
-            out.mux(video.encode(picture))
-        out.mux(video.encode())
-        for k in range(0, len(sound), 1024):
-            chunk = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(sound[None, k : k + 1024]), format="fltp", layout="mono"
-            )
-            chunk.sample_rate = SAMPLE_RATE
-            chunk.pts = k
-            out.mux(audio.encode(chunk))
-        out.mux(audio.encode())

@@ -13,7 +13,6 @@ from fractions import Fraction
 from math import floor
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 import pytest
@@ -25,6 +24,7 @@ from roughcut.errors import ConfigError, RoughcutError
 from roughcut.media import probe, read_audio, read_frames
 from roughcut.project import Project
 from roughcut.store import Store
+from tests.synthetic import write_take
 
 NTSC = Fraction(30000, 1001)
 #: The close angle starts this many frames (1.5015 s) after the wide one.
@@ -48,35 +48,13 @@ def _write_angles(
     x, y, w, h = width // 4, 0, width // 2, height // 2
     close = [cv2.resize(f[y : y + h, x : x + w], (width, height)) for f in frames]
     wide_path, close_path = out / "A_wide.mp4", out / "B_close.mp4"
-    _encode(wide_path, frames, sound.samples, rate, fps)
+    write_take(wide_path, frames, sound.samples, sample_rate=rate, frame_rate=fps, options={"crf": "20"})
     end = len(frames) - early_end
     samples = sound.samples[round(late_frames / fps * rate) : round(end / fps * rate)]
-    _encode(close_path, close[late_frames:end], samples, rate, fps)
+    write_take(
+        close_path, close[late_frames:end], samples, sample_rate=rate, frame_rate=fps, options={"crf": "20"}
+    )
     return wide_path, close_path
-
-
-def _encode(path: Path, frames: list[np.ndarray], samples: np.ndarray, rate: int, fps: Fraction) -> None:
-    with av.open(str(path), "w", format="mp4") as out:
-        video = out.add_stream("libx264", rate=fps)
-        video.height, video.width = frames[0].shape[:2]
-        video.pix_fmt = "yuv420p"
-        video.options = {"preset": "ultrafast", "crf": "20"}
-        audio = out.add_stream("aac", rate=rate)
-        audio.layout = "mono"
-        for i, image in enumerate(frames):
-            picture = av.VideoFrame.from_ndarray(image, format="rgb24")
-            picture.pts = i
-            out.mux(video.encode(picture))
-        out.mux(video.encode())
-        samples = np.asarray(samples, np.float32)
-        for k in range(0, len(samples), 1024):
-            chunk = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(samples[None, k : k + 1024]), format="fltp", layout="mono"
-            )
-            chunk.sample_rate = rate
-            chunk.pts = k
-            out.mux(audio.encode(chunk))
-        out.mux(audio.encode())
 
 
 @pytest.mark.parametrize(
