@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from roughcut.progress import LineConsole
 
 console = LineConsole()
+F = TypeVar("F", bound=Callable[..., object])
 
 
 @click.command()
@@ -52,12 +55,28 @@ def redact(
     console.print(f"wrote {report.path}", highlight=False)
 
 
-_CONSENT = click.option(
-    "--i-understand-this-is-synthetic",
-    "consent",
-    is_flag=True,
-    help="Required: the render shows a face that was never filmed (labelled SYNTHETIC, disclosed).",
-)
+def _synthetic_options(person_help: str) -> Callable[[F], F]:
+    """The options both synthetic-face commands take: the consent flag, who (``--person``, with
+    ``person_help``, or ``--like`` photographs), ``--out`` and ``--force``."""
+    options = (
+        click.option(
+            "--i-understand-this-is-synthetic",
+            "consent",
+            is_flag=True,
+            help="Required: the render shows a face that was never filmed (labelled SYNTHETIC, disclosed).",
+        ),
+        click.option("--person", "person_ids", multiple=True, help=person_help),
+        click.option("--like", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output MP4."),
+        click.option("--force", is_flag=True, help="Replace an existing output file."),
+    )
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
 
 
 def _disclose(report) -> None:
@@ -71,11 +90,7 @@ def _disclose(report) -> None:
 @click.command("replace-face")
 @click.argument("take", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("portrait", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_CONSENT
-@click.option("--person", "person_ids", multiple=True, help="The person to replace (person1...).")
-@click.option("--like", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output MP4.")
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_synthetic_options("The person to replace (person1...).")
 def replace_face(
     take: Path,
     portrait: Path,
@@ -102,11 +117,7 @@ def replace_face(
 @click.option(
     "--at", "start_s", type=float, default=0.0, show_default=True, help="Where in TAKE the line starts (s)."
 )
-@_CONSENT
-@click.option("--person", "person_ids", multiple=True, help="The person whose mouth moves (person1...).")
-@click.option("--like", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output MP4.")
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_synthetic_options("The person whose mouth moves (person1...).")
 def retime_lips(
     take: Path,
     line: Path,
